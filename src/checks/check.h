@@ -1,0 +1,76 @@
+// The interface between the engine and one check. A check reads the inventory and reports a
+// verdict per resource through its CheckContext; it never knows which source a resource came from.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/finding.h"
+#include "checks/settings.h"
+#include "model/inventory.h"
+
+namespace atrest {
+
+class CheckContext {
+ public:
+  CheckContext(const CheckMeta& meta, const Inventory& inventory, const Settings& settings,
+               std::vector<Finding>& out, Severity min_severity)
+      : meta(meta), inventory(inventory), settings(settings), out_(out),
+        silent_(meta.severity < min_severity) {}
+
+  const CheckMeta& meta;
+  const Inventory& inventory;
+  const Settings& settings;
+
+  void pass(const Resource& r, std::string message) { emit(r, Status::kPass, std::move(message)); }
+  void fail(const Resource& r, std::string message) { emit(r, Status::kFail, std::move(message)); }
+  void unknown(const Resource& r, std::string message) {
+    emit(r, Status::kUnknown, std::move(message));
+  }
+  void error(const Resource& r, std::string message) { emit(r, Status::kError, std::move(message)); }
+
+  // Calls fn for each resource the check applies to. Resources that could not be read are
+  // skipped here: the engine has already reported ERROR for them.
+  template <class T, class Fn>
+  void for_each(const std::vector<T>& resources, Fn&& fn) {
+    for (const T& r : resources) {
+      if (r.read_error == nullptr && meta.applies_to(r.type)) fn(r);
+    }
+  }
+
+ private:
+  void emit(const Resource& r, Status s, std::string message) {
+    if (!silent_) out_.push_back(Finding{&meta, &r, s, false, std::move(message)});
+  }
+  std::vector<Finding>& out_;
+  bool silent_;
+};
+
+// Case-insensitive ASCII comparison: API enums are upper case, templates may not be.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+using CheckFn = void (*)(CheckContext&);
+
+struct CheckRegistration {
+  CheckRegistration(std::string_view id, CheckFn fn);
+};
+
+// Defines a check's logic and registers it under its catalog id:
+//   ATREST_CHECK("dax-encryption-at-rest") { ctx.for_each(...); }
+#define ATREST_CHECK(ID)                                                   \
+  static void atrest_check_body(::atrest::CheckContext& ctx);             \
+  static const ::atrest::CheckRegistration atrest_check_registration(ID,  \
+                                                         &atrest_check_body); \
+  static void atrest_check_body(::atrest::CheckContext& ctx)
+
+}  // namespace atrest

@@ -1,0 +1,14 @@
+// Shared by the checks that look at the KMS key a resource uses.
+#pragma once
+
+#include <string_view>
+
+#include "checks/check.h"
+
+namespace atrest {
+
+// Finds the key `ref` (as the resource names it) in the inventory. When the key is not there, or
+// could not be read, reports UNKNOWN or ERROR for `r` and returns null.
+const KmsKey* find_key_or_report(CheckContext& ctx, const Resource& r, std::string_view ref);
+
+}  // namespace atrest

@@ -1,0 +1,50 @@
+// Check metadata: everything about a check except its logic. Kept as data in
+// src/checks/<id>/metadata.json, compiled into the binary and parsed once at start.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/resources.h"
+
+namespace atrest {
+
+enum class Severity : unsigned char { kInfo, kLow, kMedium, kHigh, kCritical };
+
+const char* severity_name(Severity s);
+// Accepts "info", "low", "medium", "high", "critical" in any case.
+bool parse_severity(std::string_view text, Severity& out);
+
+struct Remediation {
+  std::string summary;  // one line, shown under every FAIL
+  std::vector<std::string> console;
+  std::string cli;
+  std::string cloudformation;
+  std::string terraform;
+};
+
+struct CheckMeta {
+  std::string id;
+  std::string title;
+  Severity severity = Severity::kMedium;
+  std::string service;
+  std::vector<std::string> resource_type_names;  // as the catalog lists them
+  std::vector<ResourceType> resource_types;       // those the inventory models today
+  std::vector<std::string> inputs;  // live, snapshot, cloudformation, terraform
+  std::string description;
+  std::string risk;
+  Remediation remediation;
+  std::vector<std::string> references;
+  std::vector<std::pair<std::string, std::vector<std::string>>> compliance;  // framework -> ids
+  std::vector<std::pair<std::string, std::string>> equivalents;             // tool -> rule id
+  std::vector<std::string> notes;
+
+  bool applies_to(ResourceType t) const;
+};
+
+// Parses one metadata document; returns an error message, empty on success.
+std::string parse_check_meta(std::string_view json, CheckMeta& out);
+
+}  // namespace atrest

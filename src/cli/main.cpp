@@ -1,0 +1,104 @@
+// atrest's command line: parses arguments (CLI11) and dispatches to the commands.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/scan_command.h"
+
+namespace {
+
+// CLI11 validator for severity names.
+struct SeverityValidator : public CLI::Validator {
+  SeverityValidator() {
+    name_ = "SEVERITY";
+    func_ = [](const std::string& s) {
+      atrest::Severity unused;
+      return atrest::parse_severity(s, unused)
+                 ? std::string()
+                 : std::string("must be one of info, low, medium, high, critical");
+    };
+  }
+};
+
+std::vector<std::string> split_ids(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t comma = v.find(',', start);
+      if (comma == std::string::npos) comma = v.size();
+      if (comma > start) out.push_back(v.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"atrest: encryption-at-rest and security posture scanner for DAX, DynamoDB and "
+               "ElastiCache"};
+  app.set_version_flag("--version", std::string("atrest ") + ATREST_VERSION);
+  app.require_subcommand(1);
+
+  atrest::ScanOptions scan;
+  std::string min_severity = "info", fail_on = "low";
+  std::vector<std::string> checks, skip_checks;
+  bool no_color = false;
+  auto* scan_cmd = app.add_subcommand("scan", "Scan aws CLI outputs and AWS Config snapshots");
+  scan_cmd->add_option("paths", scan.paths, "Files or directories (walked recursively)")->required();
+  scan_cmd->add_option("--format", scan.format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_val("text");
+  scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
+  scan_cmd->add_option("--checks", checks, "Run only these check ids (comma-separated)");
+  scan_cmd->add_option("--skip-checks", skip_checks, "Do not run these check ids (comma-separated)");
+  scan_cmd->add_option("--min-severity", min_severity, "Report only checks of at least this severity")
+      ->check(SeverityValidator());
+  scan_cmd->add_option("--fail-on", fail_on, "Exit 1 when a check of at least this severity fails")
+      ->check(SeverityValidator())
+      ->default_val("low");
+  scan_cmd->add_flag("--no-color", no_color, "Never colour the text report (NO_COLOR is honoured too)");
+  scan_cmd->add_flag("-q,--quiet", scan.quiet, "Print only the summary line and no input errors");
+  scan_cmd->add_flag("--show-pass", scan.show_pass, "List PASS findings in the text report too");
+  scan_cmd->add_option("--account", scan.account, "Account id for resources whose input names none");
+  scan_cmd->add_option("--region", scan.region, "Region for resources whose input names none");
+
+  std::string list_format = "text";
+  auto* checks_cmd = app.add_subcommand("checks", "List the check catalog");
+  checks_cmd->add_option("--format", list_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_val("text");
+
+  std::string explain_id;
+  auto* explain_cmd = app.add_subcommand("explain", "Explain one check: risk, fixes, mappings, peers");
+  explain_cmd->add_option("check_id", explain_id, "Check id, e.g. dax-encryption-at-rest")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return atrest::kExitUsage;
+  }
+
+  if (*checks_cmd) return atrest::run_checks_list(list_format);
+  if (*explain_cmd) return atrest::run_explain(explain_id);
+
+  atrest::parse_severity(min_severity, scan.min_severity);
+  atrest::parse_severity(fail_on, scan.fail_on);
+  scan.checks = split_ids(checks);
+  scan.skip_checks = split_ids(skip_checks);
+  const char* no_color_env = std::getenv("NO_COLOR");
+  const bool to_terminal = scan.output.empty() && isatty(STDOUT_FILENO);
+  scan.color = to_terminal && !no_color && !(no_color_env && *no_color_env) && scan.format == "text";
+  return atrest::run_scan(scan);
+}

@@ -1,0 +1,195 @@
+// The commands: scan (sources -> inventory -> checks -> findings -> report), checks, explain.
+#include "cli/scan_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "checks/engine.h"
+#include "checks/registry.h"
+#include "report/report.h"
+#include "sources/snapshot/snapshot_source.h"
+
+namespace atrest {
+namespace {
+
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
+}
+
+bool catalog_ok() {
+  for (const std::string& p : registry_problems()) fmt::print(stderr, "atrest: internal error: {}\n", p);
+  return registry_problems().empty();
+}
+
+// Resolves --checks / --skip-checks; an unknown id is a usage error.
+bool select_checks(const ScanOptions& o, std::vector<const CheckDef*>& out) {
+  for (const auto* list : {&o.checks, &o.skip_checks}) {
+    for (const std::string& id : *list) {
+      if (find_check(id) == nullptr) {
+        fmt::print(stderr, "atrest: unknown check id '{}' (see `atrest checks`)\n", id);
+        return false;
+      }
+    }
+  }
+  for (const CheckDef& def : all_checks()) {
+    const bool wanted = o.checks.empty() ||
+                        std::find(o.checks.begin(), o.checks.end(), def.meta.id) != o.checks.end();
+    const bool skipped =
+        std::find(o.skip_checks.begin(), o.skip_checks.end(), def.meta.id) != o.skip_checks.end();
+    if (wanted && !skipped) out.push_back(&def);
+  }
+  return true;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  return fmt::format("{}", fmt::join(items, sep));
+}
+
+}  // namespace
+
+int run_scan(const ScanOptions& options) {
+  if (!catalog_ok()) return kExitUsage;
+  std::vector<const CheckDef*> checks;
+  if (!select_checks(options, checks)) return kExitUsage;
+
+  std::FILE* out_file = stdout;
+  if (!options.output.empty()) {
+    out_file = std::fopen(options.output.c_str(), "w");
+    if (out_file == nullptr) {
+      fmt::print(stderr, "atrest: cannot write {}: {}\n", options.output, std::strerror(errno));
+      return kExitUsage;
+    }
+  }
+
+  ScanResult scan;
+  scan.tool_version = ATREST_VERSION;
+  scan.started_at = now_rfc3339();
+  Inventory inventory;
+  scan.inputs = load_snapshots(options.paths, SnapshotOptions{options.account, options.region}, inventory);
+  inventory.finalize();
+  Settings settings;
+  scan.findings = run_checks(inventory, settings, checks, options.min_severity);
+  scan.finished_at = now_rfc3339();
+
+  if (!options.quiet) {
+    for (const InputSummary& in : scan.inputs) {
+      for (const std::string& e : in.errors) fmt::print(stderr, "atrest: error: {}\n", e);
+    }
+  }
+  {
+    Output out(out_file);
+    if (options.format == "json") {
+      write_json_report(scan, out);
+    } else {
+      write_text_report(scan, TextOptions{options.color, options.show_pass, options.quiet}, out);
+    }
+  }
+  if (out_file != stdout) std::fclose(out_file);
+
+  const bool nothing_read = std::all_of(scan.inputs.begin(), scan.inputs.end(), [](const InputSummary& in) {
+    return in.files_read == 0 && !in.errors.empty();
+  });
+  if (nothing_read) return kExitUsage;
+  const bool failed = std::any_of(scan.findings.begin(), scan.findings.end(), [&](const Finding& f) {
+    return !f.muted && f.status == Status::kFail && f.check->severity >= options.fail_on;
+  });
+  if (failed) return kExitFailed;
+  return count(scan).complete() ? kExitOk : kExitIncomplete;
+}
+
+int run_checks_list(const std::string& format) {
+  if (!catalog_ok()) return kExitUsage;
+  std::string out;
+  if (format == "json") {
+    // The metadata documents are the source of truth; print them as they are embedded.
+    out += "[";
+    bool first = true;
+    for (const CheckDef& d : all_checks()) {
+      const CheckMeta& m = d.meta;
+      out += first ? "\n" : ",\n";
+      first = false;
+      std::vector<std::string> types;
+      for (const std::string& t : m.resource_type_names) types.push_back(fmt::format("\"{}\"", t));
+      std::vector<std::string> inputs;
+      for (const std::string& i : m.inputs) inputs.push_back(fmt::format("\"{}\"", i));
+      out += fmt::format(R"({{"id":"{}","severity":"{}","service":"{}","resource_types":[{}],"inputs":[{}]}})",
+                         m.id, severity_name(m.severity), m.service, join(types, ","), join(inputs, ","));
+    }
+    out += "\n]\n";
+  } else {
+    out += fmt::format("{:<36} {:<9} {:<12} {:<39} {}\n", "ID", "SEVERITY", "SERVICE", "INPUTS", "TITLE");
+    for (const CheckDef& d : all_checks()) {
+      const CheckMeta& m = d.meta;
+      out += fmt::format("{:<36} {:<9} {:<12} {:<39} {}\n", m.id, severity_name(m.severity), m.service,
+                         join(m.inputs, ","), m.title);
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+int run_explain(const std::string& check_id) {
+  if (!catalog_ok()) return kExitUsage;
+  const CheckDef* def = find_check(check_id);
+  if (def == nullptr) {
+    fmt::print(stderr, "atrest: unknown check id '{}' (see `atrest checks`)\n", check_id);
+    return kExitUsage;
+  }
+  const CheckMeta& m = def->meta;
+  const std::vector<std::string>& types = m.resource_type_names;
+  std::string out = fmt::format("{} — {}\n\nSeverity:   {}\nService:    {}\nResources:  {}\nInputs:     {}\n\n",
+                                m.id, m.title, severity_name(m.severity), m.service, join(types, ", "),
+                                join(m.inputs, ", "));
+  out += fmt::format("What is checked\n  {}\n\nRisk\n  {}\n\n", m.description, m.risk);
+  if (!m.notes.empty()) {
+    out += "Good to know\n";
+    for (const std::string& n : m.notes) out += fmt::format("  - {}\n", n);
+    out += "\n";
+  }
+  auto indent = [](const std::string& text) {
+    std::string r = "    ";
+    for (char c : text) {
+      r += c;
+      if (c == '\n') r += "    ";
+    }
+    return r;
+  };
+  out += fmt::format("Fix\n  {}\n", m.remediation.summary);
+  if (!m.remediation.console.empty()) {
+    out += "\n  Console:\n";
+    for (size_t i = 0; i < m.remediation.console.size(); ++i) {
+      out += fmt::format("    {}. {}\n", i + 1, m.remediation.console[i]);
+    }
+  }
+  out += fmt::format("\n  aws CLI:\n{}\n\n  CloudFormation:\n{}\n\n  Terraform:\n{}\n\n", indent(m.remediation.cli),
+                     indent(m.remediation.cloudformation), indent(m.remediation.terraform));
+  if (!m.compliance.empty()) {
+    out += "Compliance\n";
+    for (const auto& [framework, ids] : m.compliance) out += fmt::format("  {:<18} {}\n", framework, join(ids, ", "));
+    out += "\n";
+  }
+  if (!m.equivalents.empty()) {
+    out += "Equivalent rules in other tools\n";
+    for (const auto& [tool, id] : m.equivalents) out += fmt::format("  {:<14} {}\n", tool, id);
+    out += "\n";
+  }
+  if (!m.references.empty()) {
+    out += "References\n";
+    for (const std::string& r : m.references) out += fmt::format("  {}\n", r);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace atrest

@@ -1,0 +1,36 @@
+// `atrest scan`, `atrest checks` and `atrest explain`: the commands behind the CLI parser.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checks/metadata.h"
+
+namespace atrest {
+
+// Exit codes (documented in README.md).
+inline constexpr int kExitOk = 0;          // nothing failed at or above --fail-on
+inline constexpr int kExitFailed = 1;      // something failed
+inline constexpr int kExitUsage = 2;       // usage error, or no input could be read
+inline constexpr int kExitIncomplete = 3;  // some data could not be read, nothing failed
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;  // empty: stdout
+  std::vector<std::string> checks;
+  std::vector<std::string> skip_checks;
+  Severity min_severity = Severity::kInfo;
+  Severity fail_on = Severity::kLow;
+  bool color = false;
+  bool quiet = false;
+  bool show_pass = false;
+  std::string account;
+  std::string region;
+};
+
+int run_scan(const ScanOptions& options);
+int run_checks_list(const std::string& format);
+int run_explain(const std::string& check_id);
+
+}  // namespace atrest

@@ -1,0 +1,21 @@
+// What the scan read: one entry per input the user named (a path, later an account/region).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "model/origin.h"
+
+namespace atrest {
+
+struct InputSummary {
+  SourceKind kind = SourceKind::kSnapshot;
+  std::string source;               // path as given, or account/region
+  size_t resources = 0;
+  size_t files_read = 0;
+  size_t files_skipped = 0;         // not recognised as any supported input
+  std::vector<std::string> errors;  // one line each: "file:line:col: what went wrong"
+};
+
+}  // namespace atrest

@@ -1,0 +1,134 @@
+// Inventory de-duplication and cross-resource lookups.
+#include "model/inventory.h"
+
+#include <algorithm>
+
+namespace atrest {
+namespace {
+
+std::string scoped(const std::string* account, const std::string* region, std::string_view id) {
+  std::string k;
+  k.reserve(40 + id.size());
+  if (account) k += *account;
+  k += '|';
+  if (region) k += *region;
+  k += '|';
+  k += id;
+  return k;
+}
+
+// Keeps one entry per (type, account, region, id): the most detailed, then the newest
+// observation, then the last added; drops it when that observation says it was deleted. Order of
+// first appearance is kept so reports are stable.
+template <class T>
+void dedupe(std::vector<T>& items) {
+  std::unordered_map<std::string, size_t> first;
+  first.reserve(items.size());
+  std::vector<T> out;
+  out.reserve(items.size());
+  for (auto& r : items) {
+    std::string key = scoped(r.account, r.region, r.id);
+    key += '|';
+    key += resource_type_name(r.type);
+    auto [it, inserted] = first.emplace(std::move(key), out.size());
+    if (inserted) {
+      out.push_back(std::move(r));
+    } else {
+      const T& kept = out[it->second];
+      if (r.detail > kept.detail || (r.detail == kept.detail && r.observed_at >= kept.observed_at)) {
+        out[it->second] = std::move(r);
+      }
+    }
+  }
+  std::erase_if(out, [](const T& r) { return r.deleted; });
+  items = std::move(out);
+}
+
+// Splits "arn:partition:service:region:account:resource" into its parts.
+struct ArnParts {
+  std::string_view region, account, resource;
+};
+bool split_arn(std::string_view arn, ArnParts& out) {
+  if (!arn.starts_with("arn:")) return false;
+  std::string_view parts[6];
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return false;
+    parts[i] = arn.substr(start, colon - start);
+    start = colon + 1;
+  }
+  out.region = parts[3];
+  out.account = parts[4];
+  out.resource = arn.substr(start);
+  return true;
+}
+
+}  // namespace
+
+void Inventory::add_kms_alias(const std::string* account, const std::string* region,
+                              std::string alias, std::string target_key_id) {
+  alias_targets_[scoped(account, region, alias)] = std::move(target_key_id);
+}
+
+void Inventory::finalize() {
+  dedupe(dax_clusters_);
+  dedupe(tables_);
+  dedupe(caches_);
+  dedupe(kms_keys_);
+  keys_by_arn_.clear();
+  keys_by_scoped_id_.clear();
+  keys_by_arn_.reserve(kms_keys_.size());
+  keys_by_scoped_id_.reserve(kms_keys_.size());
+  for (size_t i = 0; i < kms_keys_.size(); ++i) {
+    const KmsKey& k = kms_keys_[i];
+    if (k.arn.is_known()) keys_by_arn_.emplace(k.arn.value(), i);
+    keys_by_scoped_id_.emplace(scoped(k.account, k.region, k.id), i);
+    for (const auto& alias : k.aliases) alias_targets_.emplace(scoped(k.account, k.region, alias), k.id);
+  }
+  caches_by_scoped_id_.clear();
+  caches_by_scoped_id_.reserve(caches_.size());
+  for (size_t i = 0; i < caches_.size(); ++i) {
+    const ElastiCache& c = caches_[i];
+    caches_by_scoped_id_.emplace(scoped(c.account, c.region, c.id) + '|' + resource_type_name(c.type), i);
+  }
+}
+
+const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id,
+                                         const std::string* account,
+                                         const std::string* region) const {
+  auto it = caches_by_scoped_id_.find(scoped(account, region, id) + '|' + resource_type_name(type));
+  return it == caches_by_scoped_id_.end() ? nullptr : &caches_[it->second];
+}
+
+const KmsKey* Inventory::find_kms_key(std::string_view ref, const std::string* account,
+                                      const std::string* region) const {
+  std::string owner_account = account ? *account : std::string();
+  std::string owner_region = region ? *region : std::string();
+  std::string_view name = ref;
+  ArnParts arn;
+  if (split_arn(ref, arn)) {
+    if (arn.resource.starts_with("key/")) {
+      if (auto it = keys_by_arn_.find(std::string(ref)); it != keys_by_arn_.end()) {
+        return &kms_keys_[it->second];
+      }
+      name = arn.resource.substr(4);
+    } else {
+      name = arn.resource;  // "alias/..."
+    }
+    owner_account = arn.account;
+    owner_region = arn.region;
+  }
+  const std::string* acct = owner_account.empty() ? nullptr : intern(owner_account);
+  const std::string* reg = owner_region.empty() ? nullptr : intern(owner_region);
+  std::string key_id(name);
+  if (name.starts_with("alias/")) {
+    auto it = alias_targets_.find(scoped(acct, reg, name));
+    if (it == alias_targets_.end()) return nullptr;
+    key_id = it->second;
+  }
+  auto it = keys_by_scoped_id_.find(scoped(acct, reg, key_id));
+  return it == keys_by_scoped_id_.end() ? nullptr : &kms_keys_[it->second];
+}
+
+}  // namespace atrest

@@ -1,0 +1,57 @@
+// Inventory: every resource the sources found, de-duplicated, with the lookups checks need to
+// look across resources (a table's KMS key by ARN, alias or id).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/resources.h"
+
+namespace atrest {
+
+class Inventory {
+ public:
+  void add(DaxCluster r) { dax_clusters_.push_back(std::move(r)); }
+  void add(DynamoDbTable r) { tables_.push_back(std::move(r)); }
+  void add(ElastiCache r) { caches_.push_back(std::move(r)); }
+  void add(KmsKey r) { kms_keys_.push_back(std::move(r)); }
+  void add_kms_alias(const std::string* account, const std::string* region, std::string alias,
+                     std::string target_key_id);
+
+  // Drops duplicates and builds the lookup indexes. Call once, after all sources ran.
+  void finalize();
+
+  const std::vector<DaxCluster>& dax_clusters() const { return dax_clusters_; }
+  const std::vector<DynamoDbTable>& tables() const { return tables_; }
+  const std::vector<ElastiCache>& caches() const { return caches_; }
+  const std::vector<KmsKey>& kms_keys() const { return kms_keys_; }
+  std::vector<DynamoDbTable>& mutable_tables() { return tables_; }
+
+  // Resolves a key reference as AWS does: key ARN, alias ARN, "alias/name" or a bare key id.
+  // Bare ids and alias names are looked up in the account and region of the referring resource.
+  const KmsKey* find_kms_key(std::string_view ref, const std::string* account,
+                             const std::string* region) const;
+
+  // A replication group, cache cluster or serverless cache by its id in an account and region.
+  const ElastiCache* find_cache(ResourceType type, std::string_view id, const std::string* account,
+                                const std::string* region) const;
+
+  size_t size() const {
+    return dax_clusters_.size() + tables_.size() + caches_.size() + kms_keys_.size();
+  }
+
+ private:
+  std::vector<DaxCluster> dax_clusters_;
+  std::vector<DynamoDbTable> tables_;
+  std::vector<ElastiCache> caches_;
+  std::vector<KmsKey> kms_keys_;
+  std::unordered_map<std::string, size_t> keys_by_arn_;
+  std::unordered_map<std::string, size_t> keys_by_scoped_id_;    // account|region|key id
+  std::unordered_map<std::string, std::string> alias_targets_;
+  std::unordered_map<std::string, size_t> caches_by_scoped_id_;  // account|region|id|type   // account|region|alias -> key id
+};
+
+}  // namespace atrest

@@ -1,0 +1,54 @@
+// Small shared pieces of the model: string interning and type names.
+#include <mutex>
+#include <unordered_set>
+
+#include "model/field.h"
+#include "model/origin.h"
+#include "model/resources.h"
+
+namespace atrest {
+
+const std::string* intern(std::string_view s) {
+  // Node-based set: element addresses stay valid across rehashing.
+  static std::unordered_set<std::string> pool;
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  return &*pool.emplace(s).first;
+}
+
+const char* source_kind_name(SourceKind kind) {
+  switch (kind) {
+    case SourceKind::kSnapshot: return "snapshot";
+    case SourceKind::kCloudFormation: return "cloudformation";
+    case SourceKind::kTerraform: return "terraform";
+    case SourceKind::kTerraformPlan: return "terraform-plan";
+    case SourceKind::kAws: return "aws";
+  }
+  return "snapshot";
+}
+
+const char* resource_type_name(ResourceType type) {
+  switch (type) {
+    case ResourceType::kDaxCluster: return "AWS::DAX::Cluster";
+    case ResourceType::kDynamoDbTable: return "AWS::DynamoDB::Table";
+    case ResourceType::kElastiCacheReplicationGroup: return "AWS::ElastiCache::ReplicationGroup";
+    case ResourceType::kElastiCacheCacheCluster: return "AWS::ElastiCache::CacheCluster";
+    case ResourceType::kElastiCacheServerlessCache: return "AWS::ElastiCache::ServerlessCache";
+    case ResourceType::kKmsKey: return "AWS::KMS::Key";
+  }
+  return "";
+}
+
+const char* resource_service(ResourceType type) {
+  switch (type) {
+    case ResourceType::kDaxCluster: return "dax";
+    case ResourceType::kDynamoDbTable: return "dynamodb";
+    case ResourceType::kElastiCacheReplicationGroup:
+    case ResourceType::kElastiCacheCacheCluster:
+    case ResourceType::kElastiCacheServerlessCache: return "elasticache";
+    case ResourceType::kKmsKey: return "kms";
+  }
+  return "";
+}
+
+}  // namespace atrest

@@ -1,0 +1,21 @@
+// Where a resource came from: a file position (snapshots, templates) or an API call (live scans).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace atrest {
+
+enum class SourceKind : unsigned char { kSnapshot, kCloudFormation, kTerraform, kTerraformPlan, kAws };
+
+const char* source_kind_name(SourceKind kind);
+
+struct Origin {
+  SourceKind kind = SourceKind::kSnapshot;
+  const std::string* file = nullptr;  // interned path as the user gave it; null for live scans
+  uint32_t line = 0;                  // 0 when unknown
+  uint32_t column = 0;                // 0 when unknown
+  const std::string* api = nullptr;   // e.g. "dax:DescribeClusters" or "config:snapshot-file"
+};
+
+}  // namespace atrest

@@ -1,0 +1,99 @@
+// The typed resource inventory: what every source produces and every check reads. Types mirror
+// the CloudFormation resource types; field names follow the AWS API, values normalised by the
+// source (booleans are bool, statuses keep the API's spelling).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/field.h"
+#include "model/origin.h"
+
+namespace atrest {
+
+enum class ResourceType : unsigned char {
+  kDaxCluster,
+  kDynamoDbTable,
+  kElastiCacheReplicationGroup,
+  kElastiCacheCacheCluster,
+  kElastiCacheServerlessCache,
+  kKmsKey,
+};
+
+// The CloudFormation type name, e.g. "AWS::DAX::Cluster".
+const char* resource_type_name(ResourceType type);
+// The service a type belongs to, e.g. "dax", "dynamodb", "elasticache", "kms".
+const char* resource_service(ResourceType type);
+
+// How much a source knew about a resource. When two inputs describe the same resource the
+// richer description wins (a describe-key output beats a list-keys entry); on a tie the later
+// input wins.
+enum class Detail : unsigned char { kListing = 0, kConfigItem = 1, kDescribe = 2 };
+
+// Fields every resource has. `read_error` is set when the source could not read the resource
+// (an API error, an unprocessed Config key): every applicable check then reports ERROR for it.
+struct Resource {
+  ResourceType type;
+  std::string id;  // the name a user knows: cluster name, table name, group id, key id
+  Field<std::string> arn;
+  const std::string* account = nullptr;  // interned; null when unknown
+  const std::string* region = nullptr;   // interned; null when unknown
+  Origin origin;
+  const std::string* read_error = nullptr;  // interned reason, or null
+  Detail detail = Detail::kDescribe;
+  double observed_at = 0;  // epoch seconds of the observation (Config capture time); 0 if unknown
+  bool deleted = false;    // the newest observation says the resource no longer exists
+
+  explicit Resource(ResourceType t) : type(t) {}
+};
+
+struct DaxCluster : Resource {
+  DaxCluster() : Resource(ResourceType::kDaxCluster) {}
+  Field<std::string> status;                // creating, available, ...
+  Field<std::string> sse_status;            // SSEDescription.Status; absent when SSEDescription is
+  Field<std::string> endpoint_encryption;   // ClusterEndpointEncryptionType: NONE | TLS
+  Field<int64_t> total_nodes;
+  Field<std::vector<std::string>> node_availability_zones;  // one entry per node
+  Field<std::string> subnet_group;
+  Field<std::vector<std::string>> security_group_ids;
+  Field<std::string> iam_role_arn;
+};
+
+struct DynamoDbTable : Resource {
+  DynamoDbTable() : Resource(ResourceType::kDynamoDbTable) {}
+  Field<std::string> table_status;  // ACTIVE, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ...
+  // SSEDescription. Absent status and type mean the table uses the default AWS owned key.
+  Field<std::string> sse_status;    // ENABLING | ENABLED | DISABLING | DISABLED | UPDATING
+  Field<std::string> sse_type;      // KMS | AES256
+  Field<std::string> kms_key_arn;   // SSEDescription.KMSMasterKeyArn
+  Field<bool> deletion_protection;
+  Field<std::string> pitr_status;   // PointInTimeRecoveryStatus: ENABLED | DISABLED
+  Field<int64_t> pitr_recovery_days;
+};
+
+// Replication groups, cache clusters and serverless caches share one shape; `type` tells which.
+struct ElastiCache : Resource {
+  explicit ElastiCache(ResourceType t) : Resource(t) {}
+  Field<std::string> engine;          // redis | valkey | memcached
+  Field<std::string> engine_version;
+  Field<std::string> status;
+  Field<bool> at_rest_encryption;
+  Field<bool> transit_encryption;
+  Field<std::string> transit_encryption_mode;  // preferred | required; absent on older groups
+  Field<std::string> kms_key_id;
+  Field<std::string> replication_group_id;     // cache clusters that belong to a group
+};
+
+struct KmsKey : Resource {
+  KmsKey() : Resource(ResourceType::kKmsKey) {}
+  Field<std::string> key_state;    // Enabled | Disabled | PendingDeletion | PendingImport | ...
+  Field<std::string> key_manager;  // AWS | CUSTOMER
+  Field<std::string> key_origin;   // AWS_KMS | EXTERNAL | AWS_CLOUDHSM | EXTERNAL_KEY_STORE
+  Field<std::string> key_spec;
+  Field<std::string> deletion_date;
+  Field<bool> rotation_enabled;
+  std::vector<std::string> aliases;  // alias names, e.g. "alias/aws/dynamodb"
+};
+
+}  // namespace atrest

@@ -1,0 +1,64 @@
+// Report writers: each turns the findings of one scan into one output format.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "checks/finding.h"
+#include "model/input_summary.h"
+
+namespace atrest {
+
+struct ScanResult {
+  std::string tool_version;
+  std::string started_at;   // RFC 3339, UTC
+  std::string finished_at;
+  std::vector<InputSummary> inputs;
+  std::vector<Finding> findings;
+};
+
+struct ScanCounts {
+  size_t pass = 0, fail = 0, unknown = 0, error = 0, muted = 0;
+  size_t resources = 0, files_read = 0, files_skipped = 0, input_errors = 0;
+  std::map<Severity, size_t> fail_by_severity;
+  bool complete() const { return error == 0 && input_errors == 0; }
+};
+
+ScanCounts count(const ScanResult& scan);
+
+struct TextOptions {
+  bool color = false;
+  bool show_pass = false;
+  bool quiet = false;  // summary line only
+};
+
+// Buffered writer; flushes to the FILE in large blocks.
+class Output {
+ public:
+  explicit Output(std::FILE* f) : file_(f) { buf_.reserve(1 << 20); }
+  ~Output() { flush(); }
+  Output& operator<<(std::string_view s) {
+    buf_.append(s);
+    if (buf_.size() >= (1 << 20)) flush();
+    return *this;
+  }
+  Output& operator<<(char c) {
+    buf_.push_back(c);
+    return *this;
+  }
+  void flush() {
+    if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), file_);
+    buf_.clear();
+  }
+
+ private:
+  std::FILE* file_;
+  std::string buf_;
+};
+
+void write_text_report(const ScanResult& scan, const TextOptions& options, Output& out);
+void write_json_report(const ScanResult& scan, Output& out);
+
+}  // namespace atrest

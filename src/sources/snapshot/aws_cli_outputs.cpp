@@ -1,0 +1,276 @@
+// aws CLI describe-* and list-* outputs (the JSON the CLI prints, PascalCase as on the wire).
+#include <fmt/format.h>
+
+#include "sources/snapshot/internal.h"
+
+namespace atrest::snapshot {
+namespace {
+
+// Calls fn(object, index) for each object in root[key]; reports items of the wrong shape.
+// The list is ours only if its first object carries `id_key` (Redshift's describe-clusters also
+// prints "Clusters", with ClusterIdentifier), so other tools' output is skipped, not an error.
+template <class Fn>
+bool each_object(FileReader& r, object root, std::string_view key, std::string_view id_key, Fn&& fn) {
+  element e;
+  if (!present(root, key, e)) return false;
+  array items;
+  if (e.get(items) != simdjson::SUCCESS) {
+    r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
+    return true;
+  }
+  object first;
+  element unused;
+  if (items.begin() != items.end() && (*items.begin()).get(first) == simdjson::SUCCESS &&
+      !present(first, id_key, unused)) {
+    return false;
+  }
+  size_t index = 0;
+  for (element item : items) {
+    object o;
+    if (item.get(o) != simdjson::SUCCESS) {
+      r.error(fmt::format("{}[{}] is {}, expected an object", key, index, type_word(item)));
+    } else {
+      fn(o, index);
+    }
+    ++index;
+  }
+  return true;
+}
+
+// The resource's name; reports the item and returns false when it has none.
+bool require_id(FileReader& r, object o, std::string_view list, size_t index,
+                std::string_view key, std::string& id) {
+  Field<std::string> f = string_field(o, key);
+  if (!f.is_known() || f.value().empty()) {
+    r.error(fmt::format("{}[{}] has no {}; item skipped", list, index, key));
+    return false;
+  }
+  id = f.value();
+  return true;
+}
+
+void read_dax_cluster(FileReader& r, object o, size_t index) {
+  DaxCluster c;
+  if (!require_id(r, o, "Clusters", index, "ClusterName", c.id)) return;
+  c.origin = r.origin("dax:DescribeClusters");
+  c.arn = string_field(o, "ClusterArn");
+  r.scope(c, c.arn.value_or(""));
+  c.status = string_field(o, "Status");
+  element sse;
+  object sse_obj;
+  if (!present(o, "SSEDescription", sse)) {
+    c.sse_status = Field<std::string>::absent();
+  } else if (sse.get(sse_obj) == simdjson::SUCCESS) {
+    c.sse_status = string_field(sse_obj, "Status");
+  } else {
+    c.sse_status = Field<std::string>::unknown("SSEDescription is not an object");
+  }
+  c.endpoint_encryption = string_field(o, "ClusterEndpointEncryptionType");
+  c.total_nodes = int_field(o, "TotalNodes");
+  element nodes;
+  array node_list;
+  if (!present(o, "Nodes", nodes)) {
+    c.node_availability_zones = Field<std::vector<std::string>>::absent();
+  } else if (nodes.get(node_list) == simdjson::SUCCESS) {
+    std::vector<std::string> zones;
+    bool missing = false;
+    for (element n : node_list) {
+      object node;
+      std::string_view az;
+      if (n.get(node) == simdjson::SUCCESS && node["AvailabilityZone"].get(az) == simdjson::SUCCESS) {
+        zones.emplace_back(az);
+      } else {
+        missing = true;
+      }
+    }
+    c.node_availability_zones =
+        missing ? Field<std::vector<std::string>>::unknown("a node reports no AvailabilityZone")
+                : Field<std::vector<std::string>>::known(std::move(zones));
+  } else {
+    c.node_availability_zones = Field<std::vector<std::string>>::unknown("Nodes is not an array");
+  }
+  c.subnet_group = string_field(o, "SubnetGroup");
+  element groups;
+  array group_list;
+  if (present(o, "SecurityGroups", groups) && groups.get(group_list) == simdjson::SUCCESS) {
+    std::vector<std::string> ids;
+    for (element g : group_list) {
+      std::string_view id;
+      if (g["SecurityGroupIdentifier"].get(id) == simdjson::SUCCESS) ids.emplace_back(id);
+    }
+    c.security_group_ids = Field<std::vector<std::string>>::known(std::move(ids));
+  } else {
+    c.security_group_ids = Field<std::vector<std::string>>::absent();
+  }
+  c.iam_role_arn = string_field(o, "IamRoleArn");
+  r.add(std::move(c));
+}
+
+void read_table(FileReader& r, object o) {
+  DynamoDbTable t;
+  if (!require_id(r, o, "Table", 0, "TableName", t.id)) return;
+  t.origin = r.origin("dynamodb:DescribeTable");
+  t.arn = string_field(o, "TableArn");
+  r.scope(t, t.arn.value_or(""));
+  t.table_status = string_field(o, "TableStatus");
+  element sse;
+  object sse_obj;
+  if (!present(o, "SSEDescription", sse)) {
+    // DescribeTable omits SSEDescription for tables on the default AWS owned key.
+    t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::absent();
+  } else if (sse.get(sse_obj) == simdjson::SUCCESS) {
+    t.sse_status = string_field(sse_obj, "Status");
+    t.sse_type = string_field(sse_obj, "SSEType");
+    t.kms_key_arn = string_field(sse_obj, "KMSMasterKeyArn");
+  } else {
+    t.sse_status = t.sse_type = t.kms_key_arn =
+        Field<std::string>::unknown("SSEDescription is not an object");
+  }
+  t.deletion_protection = bool_field(o, "DeletionProtectionEnabled");
+  t.pitr_status = Field<std::string>::unknown("no describe-continuous-backups output for the table");
+  t.pitr_recovery_days = Field<int64_t>::unknown("no describe-continuous-backups output for the table");
+  r.add(std::move(t));
+}
+
+void read_elasticache(FileReader& r, object o, size_t index, ResourceType type) {
+  ElastiCache c(type);
+  const char* list = "ReplicationGroups";
+  const char* id_key = "ReplicationGroupId";
+  const char* api = "elasticache:DescribeReplicationGroups";
+  if (type == ResourceType::kElastiCacheCacheCluster) {
+    list = "CacheClusters";
+    id_key = "CacheClusterId";
+    api = "elasticache:DescribeCacheClusters";
+  } else if (type == ResourceType::kElastiCacheServerlessCache) {
+    list = "ServerlessCaches";
+    id_key = "ServerlessCacheName";
+    api = "elasticache:DescribeServerlessCaches";
+  }
+  if (!require_id(r, o, list, index, id_key, c.id)) return;
+  c.origin = r.origin(api);
+  c.arn = string_field(o, "ARN");
+  r.scope(c, c.arn.value_or(""));
+  c.engine = string_field(o, "Engine");
+  c.engine_version = type == ResourceType::kElastiCacheServerlessCache
+                         ? string_field(o, "MajorEngineVersion")
+                         : string_field(o, "EngineVersion");
+  c.status = string_field(o, type == ResourceType::kElastiCacheCacheCluster ? "CacheClusterStatus"
+                                                                           : "Status");
+  c.at_rest_encryption = bool_field(o, "AtRestEncryptionEnabled");
+  c.transit_encryption = bool_field(o, "TransitEncryptionEnabled");
+  c.transit_encryption_mode = string_field(o, "TransitEncryptionMode");
+  c.kms_key_id = string_field(o, "KmsKeyId");
+  c.replication_group_id = string_field(o, "ReplicationGroupId");
+  if (type == ResourceType::kElastiCacheReplicationGroup) {
+    c.replication_group_id = Field<std::string>::absent();
+  }
+  r.add(std::move(c));
+}
+
+void read_key_metadata(FileReader& r, object o) {
+  KmsKey k;
+  if (!require_id(r, o, "KeyMetadata", 0, "KeyId", k.id)) return;
+  k.origin = r.origin("kms:DescribeKey");
+  k.arn = string_field(o, "Arn");
+  r.scope(k, k.arn.value_or(""), string_field(o, "AWSAccountId").value_or(""));
+  k.key_state = string_field(o, "KeyState");
+  k.key_manager = string_field(o, "KeyManager");
+  k.key_origin = string_field(o, "Origin");
+  k.key_spec = string_field(o, "KeySpec");
+  if (k.key_spec.is_absent()) k.key_spec = string_field(o, "CustomerMasterKeySpec");
+  k.deletion_date = time_field(o, "DeletionDate");
+  k.rotation_enabled = Field<bool>::unknown("describe-key does not report rotation");
+  r.add(std::move(k));
+}
+
+void read_listed_key(FileReader& r, object o, size_t index) {
+  KmsKey k;
+  if (!require_id(r, o, "Keys", index, "KeyId", k.id)) return;
+  k.detail = Detail::kListing;
+  k.origin = r.origin("kms:ListKeys");
+  k.arn = string_field(o, "KeyArn");
+  r.scope(k, k.arn.value_or(""));
+  const auto only_listed = Field<std::string>::unknown(
+      "the key is only listed (aws kms list-keys); add `aws kms describe-key` output for it");
+  k.key_state = k.key_manager = k.key_origin = k.key_spec = k.deletion_date = only_listed;
+  k.rotation_enabled = Field<bool>::unknown("the key is only listed (aws kms list-keys)");
+  r.add(std::move(k));
+}
+
+void read_alias(FileReader& r, object o) {
+  Field<std::string> name = string_field(o, "AliasName");
+  Field<std::string> target = string_field(o, "TargetKeyId");
+  if (!name.is_known() || !target.is_known()) return;  // aliases without a key are normal
+  KmsKey scope_only;
+  r.scope(scope_only, string_field(o, "AliasArn").value_or(""));
+  r.inventory.add_kms_alias(scope_only.account, scope_only.region, name.value(), target.value());
+}
+
+void read_continuous_backups(FileReader& r, object o) {
+  PendingBackups b;
+  b.input_index = r.input_index;
+  const std::string& path = *r.path;
+  const size_t slash = path.find_last_of('/');
+  b.directory = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+  b.file_stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  b.file = r.path;
+  element pitr;
+  object pitr_obj;
+  if (present(o, "PointInTimeRecoveryDescription", pitr) && pitr.get(pitr_obj) == simdjson::SUCCESS) {
+    b.pitr_status = string_field(pitr_obj, "PointInTimeRecoveryStatus");
+    b.recovery_days = int_field(pitr_obj, "RecoveryPeriodInDays");
+  } else {
+    b.pitr_status = Field<std::string>::absent();
+    b.recovery_days = Field<int64_t>::absent();
+  }
+  r.pending_backups.push_back(std::move(b));
+}
+
+}  // namespace
+
+bool read_aws_cli_output(FileReader& r, object root) {
+  bool recognised = false;
+  element e;
+  object o;
+  // dax describe-clusters: "Clusters" (ElastiCache's list is "CacheClusters").
+  recognised |= each_object(r, root, "Clusters", "ClusterName",
+                            [&](object c, size_t i) { read_dax_cluster(r, c, i); });
+  if (present(root, "Table", e)) {
+    recognised = true;
+    if (e.get(o) == simdjson::SUCCESS) {
+      read_table(r, o);
+    } else {
+      r.error(fmt::format("Table is {}, expected an object", type_word(e)));
+    }
+  }
+  if (present(root, "ContinuousBackupsDescription", e)) {
+    recognised = true;
+    if (e.get(o) == simdjson::SUCCESS) {
+      read_continuous_backups(r, o);
+    } else {
+      r.error("ContinuousBackupsDescription is not an object");
+    }
+  }
+  recognised |= each_object(r, root, "ReplicationGroups", "ReplicationGroupId", [&](object c, size_t i) {
+    read_elasticache(r, c, i, ResourceType::kElastiCacheReplicationGroup);
+  });
+  recognised |= each_object(r, root, "CacheClusters", "CacheClusterId", [&](object c, size_t i) {
+    read_elasticache(r, c, i, ResourceType::kElastiCacheCacheCluster);
+  });
+  recognised |= each_object(r, root, "ServerlessCaches", "ServerlessCacheName", [&](object c, size_t i) {
+    read_elasticache(r, c, i, ResourceType::kElastiCacheServerlessCache);
+  });
+  if (present(root, "KeyMetadata", e)) {
+    recognised = true;
+    if (e.get(o) == simdjson::SUCCESS) {
+      read_key_metadata(r, o);
+    } else {
+      r.error(fmt::format("KeyMetadata is {}, expected an object", type_word(e)));
+    }
+  }
+  recognised |= each_object(r, root, "Keys", "KeyId", [&](object k, size_t i) { read_listed_key(r, k, i); });
+  recognised |= each_object(r, root, "Aliases", "AliasName", [&](object a, size_t) { read_alias(r, a); });
+  return recognised;
+}
+
+}  // namespace atrest::snapshot

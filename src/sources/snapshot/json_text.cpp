@@ -1,0 +1,220 @@
+#include "sources/snapshot/json_text.h"
+
+#include <zlib.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace atrest {
+namespace {
+
+std::string read_plain(const std::string& path, std::string& bytes) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return std::strerror(errno);
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  return failed ? std::string("read error") : std::string();
+}
+
+std::string gunzip(const std::string& compressed, std::string& out) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) return "cannot initialise zlib";
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  zs.avail_in = static_cast<uInt>(compressed.size());
+  char buf[1 << 16];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) break;
+    out.append(buf, sizeof buf - zs.avail_out);
+    // Concatenated gzip members: keep going.
+    if (rc == Z_STREAM_END && zs.avail_in > 0) rc = inflateReset(&zs);
+  }
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END) return "corrupt or truncated gzip data";
+  return {};
+}
+
+}  // namespace
+
+std::string load_json_text(const std::string& path, simdjson::padded_string& out) {
+  std::string bytes;
+  if (std::string err = read_plain(path, bytes); !err.empty()) return err;
+  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+      static_cast<unsigned char>(bytes[1]) == 0x8b) {
+    std::string plain;
+    if (std::string err = gunzip(bytes, plain); !err.empty()) return err;
+    bytes.swap(plain);
+  }
+  if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xff &&
+                             static_cast<unsigned char>(bytes[1]) == 0xfe) ||
+                            (static_cast<unsigned char>(bytes[0]) == 0xfe &&
+                             static_cast<unsigned char>(bytes[1]) == 0xff))) {
+    return "1:1: the file is UTF-16 encoded (as Windows PowerShell redirects write it); save it "
+           "as UTF-8";
+  }
+  std::string_view view(bytes);
+  if (view.starts_with("\xEF\xBB\xBF")) view.remove_prefix(3);
+  out = simdjson::padded_string(view);
+  return {};
+}
+
+std::string locate_json_error(std::string_view s, size_t max_depth) {
+  size_t i = 0, line = 1, line_start = 0;
+  auto where = [&](size_t at, const std::string& msg) {
+    // Recount up to `at` (cheap, error path only).
+    line = 1;
+    line_start = 0;
+    for (size_t k = 0; k < at && k < s.size(); ++k) {
+      if (s[k] == '\n') {
+        ++line;
+        line_start = k + 1;
+      }
+    }
+    return std::to_string(line) + ":" + std::to_string(at - line_start + 1) + ": " + msg;
+  };
+  auto skip_ws = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+  };
+  // Stack of open containers; for objects, whether a key is expected next.
+  std::vector<char> stack;
+  enum class Expect { kValue, kKeyOrClose, kKey, kColon, kCommaOrClose, kEnd } expect = Expect::kValue;
+  bool first_in_array = false;
+  while (true) {
+    skip_ws();
+    if (i >= s.size()) {
+      if (expect == Expect::kEnd) return {};
+      return where(i, s.empty() ? "the file is empty" : "unexpected end of file (truncated?)");
+    }
+    const char c = s[i];
+    switch (expect) {
+      case Expect::kEnd:
+        return where(i, "unexpected text after the JSON document");
+      case Expect::kColon:
+        if (c != ':') return where(i, "expected ':' after an object key");
+        ++i;
+        expect = Expect::kValue;
+        continue;
+      case Expect::kCommaOrClose: {
+        const char open = stack.back();
+        if (c == ',') {
+          ++i;
+          expect = open == '{' ? Expect::kKey : Expect::kValue;
+          first_in_array = false;
+          continue;
+        }
+        if ((open == '{' && c == '}') || (open == '[' && c == ']')) {
+          ++i;
+          stack.pop_back();
+          expect = stack.empty() ? Expect::kEnd : Expect::kCommaOrClose;
+          continue;
+        }
+        return where(i, open == '{' ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array");
+      }
+      case Expect::kKeyOrClose:
+        if (c == '}') {
+          ++i;
+          stack.pop_back();
+          expect = stack.empty() ? Expect::kEnd : Expect::kCommaOrClose;
+          continue;
+        }
+        [[fallthrough]];
+      case Expect::kKey:
+        if (c != '"') return where(i, "expected a string key in an object");
+        break;  // parsed as a string below
+      case Expect::kValue:
+        if (c == ']' && first_in_array) {
+          ++i;
+          stack.pop_back();
+          first_in_array = false;
+          expect = stack.empty() ? Expect::kEnd : Expect::kCommaOrClose;
+          continue;
+        }
+        break;
+    }
+    // A value (or a key string).
+    const bool is_key = expect == Expect::kKey || expect == Expect::kKeyOrClose;
+    first_in_array = false;
+    if (c == '"') {
+      const size_t start = i++;
+      while (true) {
+        if (i >= s.size()) return where(start, "unterminated string");
+        const unsigned char ch = static_cast<unsigned char>(s[i]);
+        if (ch == '"') break;
+        if (ch < 0x20) return where(i, "control character inside a string");
+        if (ch == '\\') {
+          if (i + 1 >= s.size()) return where(start, "unterminated string");
+          const char e = s[i + 1];
+          if (e == 'u') {
+            for (size_t k = 2; k < 6; ++k) {
+              if (i + k >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + k]))) {
+                return where(i, "invalid \\u escape");
+              }
+            }
+            i += 6;
+            continue;
+          }
+          if (std::strchr("\"\\/bfnrt", e) == nullptr) return where(i, "invalid escape sequence");
+          i += 2;
+          continue;
+        }
+        ++i;
+      }
+      ++i;
+      expect = is_key ? Expect::kColon : (stack.empty() ? Expect::kEnd : Expect::kCommaOrClose);
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (stack.size() >= max_depth) {
+        return where(i, "nesting deeper than " + std::to_string(max_depth) + " levels");
+      }
+      stack.push_back(c);
+      ++i;
+      expect = c == '{' ? Expect::kKeyOrClose : Expect::kValue;
+      first_in_array = c == '[';
+      continue;
+    }
+    auto literal = [&](std::string_view word) {
+      if (s.substr(i, word.size()) != word) return false;
+      i += word.size();
+      return true;
+    };
+    if (literal("true") || literal("false") || literal("null")) {
+      expect = stack.empty() ? Expect::kEnd : Expect::kCommaOrClose;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      const size_t start = i;
+      if (s[i] == '-') ++i;
+      size_t digits = 0;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+      if (digits == 0) return where(start, "invalid number");
+      if (i < s.size() && s[i] == '.') {
+        ++i;
+        size_t frac = 0;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++frac;
+        if (frac == 0) return where(start, "invalid number");
+      }
+      if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        size_t exp = 0;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp;
+        if (exp == 0) return where(start, "invalid number");
+      }
+      expect = stack.empty() ? Expect::kEnd : Expect::kCommaOrClose;
+      continue;
+    }
+    return where(i, "not JSON: unexpected character");
+  }
+}
+
+}  // namespace atrest

@@ -1,0 +1,23 @@
+// The offline snapshot source: aws CLI describe-* outputs and AWS Config items, found by
+// content in files and directories, turned into inventory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/input_summary.h"
+#include "model/inventory.h"
+
+namespace atrest {
+
+struct SnapshotOptions {
+  std::string account;  // used when a resource carries no ARN or account of its own
+  std::string region;
+};
+
+// Reads every path (files, or directories walked recursively) into `inventory`, one
+// InputSummary per path. Errors are recorded per input; the scan of other files goes on.
+std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
+                                         const SnapshotOptions& options, Inventory& inventory);
+
+}  // namespace atrest
