@@ -1,0 +1,47 @@
+# The two commands a newcomer needs (see README.md): `make demo` and `make test`.
+# Both install the Debian packages the build and tests need, then build.
+
+DEB_PACKAGES := cmake g++ make pkg-config libsimdjson-dev libcli11-dev libfmt-dev zlib1g-dev \
+                libgtest-dev python3 python3-jsonschema
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+JOBS ?= $(shell nproc)
+ATREST := build/release/src/atrest
+
+.PHONY: deps build build-asan demo test test-release test-asan bench clean
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing: $$missing"; \
+	  $(SUDO) apt-get install -y $$missing || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; }; \
+	fi
+
+build: deps
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
+	cmake --build build/release -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DATREST_SANITIZE=ON
+	cmake --build build/asan -j $(JOBS)
+
+# The main job on the bundled examples. atrest exits 1 because the examples contain failures.
+demo: build
+	@echo "== atrest scan examples/snapshots"
+	@$(ATREST) scan examples/snapshots; echo "(exit code $$? — see README: 1 means something failed)"
+	@$(ATREST) scan examples/snapshots --format json --output build/demo-report.json --quiet; \
+	  echo "JSON report written to build/demo-report.json (exit code $$?)"
+
+test-release: build
+	cd build/release && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test: test-release test-asan
+
+bench: build
+	bench/run.sh --atrest $(ATREST)
+
+clean:
+	rm -rf build

@@ -1,0 +1,107 @@
+// Turns every fixture under src/checks/<id>/fixtures/<input kind>/ into a test: a fixture named
+// pass-*, fail-* or unknown-* (a file, or a directory of files) must make that check report
+// exactly that status for every resource it judges, and judge at least one. A check without
+// both a pass and a fail fixture fails the build's tests.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checks/engine.h"
+#include "checks/registry.h"
+#include "sources/snapshot/snapshot_source.h"
+
+namespace atrest {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Fixture {
+  std::string check_id;
+  std::string kind;  // "snapshot" (later: cloudformation, terraform)
+  std::string expect;
+  fs::path path;
+  std::string name;
+};
+
+std::vector<Fixture> discover() {
+  std::vector<Fixture> out;
+  const fs::path root = fs::path(ATREST_SOURCE_DIR) / "src" / "checks";
+  for (const auto& check_dir : fs::directory_iterator(root)) {
+    const fs::path fixtures = check_dir.path() / "fixtures";
+    if (!fs::is_directory(fixtures)) continue;
+    for (const auto& kind_dir : fs::directory_iterator(fixtures)) {
+      if (!kind_dir.is_directory()) continue;
+      for (const auto& entry : fs::directory_iterator(kind_dir.path())) {
+        const std::string file = entry.path().filename().string();
+        const size_t dash = file.find('-');
+        if (dash == std::string::npos) continue;
+        Fixture f{check_dir.path().filename().string(), kind_dir.path().filename().string(),
+                  file.substr(0, dash), entry.path(), {}};
+        f.name = f.check_id + "/" + f.kind + "/" + file;
+        out.push_back(f);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Fixture& a, const Fixture& b) { return a.name < b.name; });
+  return out;
+}
+
+const std::map<std::string, Status> kExpected = {
+    {"pass", Status::kPass}, {"fail", Status::kFail}, {"unknown", Status::kUnknown}, {"error", Status::kError}};
+
+class CheckFixture : public ::testing::TestWithParam<Fixture> {};
+
+TEST_P(CheckFixture, ReportsTheExpectedStatus) {
+  const Fixture& f = GetParam();
+  ASSERT_TRUE(kExpected.count(f.expect)) << f.name << ": fixture names start with pass-, fail-, unknown- or error-";
+  const CheckDef* def = find_check(f.check_id);
+  ASSERT_NE(def, nullptr) << "no check " << f.check_id;
+  ASSERT_EQ(f.kind, "snapshot") << "input kind not supported yet";
+  Inventory inventory;
+  std::vector<InputSummary> inputs = load_snapshots({f.path.string()}, SnapshotOptions{}, inventory);
+  inventory.finalize();
+  for (const InputSummary& in : inputs) {
+    EXPECT_TRUE(in.errors.empty()) << f.name << ": " << (in.errors.empty() ? "" : in.errors.front());
+  }
+  std::vector<Finding> findings = run_checks(inventory, Settings{}, {def}, Severity::kInfo);
+  ASSERT_FALSE(findings.empty()) << f.name << ": the check judged no resource";
+  for (const Finding& finding : findings) {
+    EXPECT_EQ(status_name(finding.status), status_name(kExpected.at(f.expect)))
+        << f.name << ": " << finding.resource->id << ": " << finding.message;
+    EXPECT_FALSE(finding.message.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, CheckFixture, ::testing::ValuesIn(discover()),
+                         [](const ::testing::TestParamInfo<Fixture>& info) {
+                           std::string n = info.param.name;
+                           for (char& c : n) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return n;
+                         });
+
+TEST(CheckCatalog, MetadataAndLogicPairUp) {
+  EXPECT_TRUE(registry_problems().empty()) << registry_problems().front();
+  EXPECT_EQ(all_checks().size(), 8u);
+}
+
+TEST(CheckCatalog, EveryCheckHasPassAndFailFixturesForEachInputItSupports) {
+  std::map<std::string, std::set<std::string>> seen;  // check/kind -> expectations
+  for (const Fixture& f : discover()) seen[f.check_id + "/" + f.kind].insert(f.expect);
+  for (const CheckDef& def : all_checks()) {
+    for (const std::string& input : def.meta.inputs) {
+      if (input != "snapshot") continue;  // other input kinds arrive with their sources
+      const auto& expects = seen[def.meta.id + "/" + input];
+      EXPECT_TRUE(expects.count("pass")) << def.meta.id << " has no pass fixture for " << input;
+      EXPECT_TRUE(expects.count("fail")) << def.meta.id << " has no fail fixture for " << input;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace atrest

@@ -1,0 +1,193 @@
+"""End-to-end tests of the atrest binary: exit codes, report formats, options, bad input.
+
+Run by CTest with ATREST_BIN (the binary) and ATREST_SOURCE_DIR (the repository) set.
+"""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import jsonschema
+
+BIN = os.environ["ATREST_BIN"]
+SRC = pathlib.Path(os.environ["ATREST_SOURCE_DIR"])
+CHECKS = SRC / "src" / "checks"
+SCHEMA = json.loads((SRC / "docs" / "findings-v1.schema.json").read_text())
+
+
+def atrest(*args, env=None):
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    full_env.update(env or {})
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, env=full_env, timeout=60)
+
+
+def fixture(check, name):
+    return CHECKS / check / "fixtures" / "snapshot" / name
+
+
+class Reports(unittest.TestCase):
+    def scan_json(self, *paths, extra=()):
+        r = atrest("scan", *paths, "--format", "json", *extra)
+        report = json.loads(r.stdout)
+        jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(report)
+        return r, report
+
+    def test_json_report_of_every_fixture_validates_against_the_schema(self):
+        r, report = self.scan_json(CHECKS)
+        self.assertIn(r.returncode, (1, 3))
+        self.assertEqual(report["schema"], "atrest/findings/v1")
+        statuses = {f["status"] for f in report["findings"]}
+        self.assertEqual(statuses, {"PASS", "FAIL", "UNKNOWN", "ERROR"})
+        s = report["summary"]
+        self.assertEqual(s["FAIL"], sum(1 for f in report["findings"] if f["status"] == "FAIL"))
+        self.assertFalse(s["complete"])
+
+    def test_finding_carries_metadata_resource_and_location(self):
+        path = fixture("dax-encryption-at-rest", "fail-sse-disabled.json")
+        r, report = self.scan_json(path, extra=["--checks", "dax-encryption-at-rest"])
+        self.assertEqual(r.returncode, 1)
+        [f] = report["findings"]
+        self.assertEqual(f["status"], "FAIL")
+        self.assertEqual(f["severity"], "high")
+        self.assertEqual(f["resource"]["type"], "AWS::DAX::Cluster")
+        self.assertTrue(f["resource"]["arn"].startswith("arn:aws:dax:"))
+        self.assertEqual(f["location"]["file"], str(path))
+        self.assertEqual(f["equivalents"]["conformity"], "DAX-001")
+        self.assertEqual(f["equivalents"]["prowler"], "dynamodb_accelerator_cluster_encryption_enabled")
+        self.assertIn("DynamoDB.3", f["compliance"]["aws-fsbp"])
+        self.assertIn("--sse-specification Enabled=true", f["remediation"]["cli"])
+
+    def test_text_report_groups_by_service_and_gives_the_fix(self):
+        r = atrest("scan", fixture("dax-encryption-at-rest", "fail-sse-disabled.json"),
+                   "--checks", "dax-encryption-at-rest")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("DAX\n", r.stdout)
+        self.assertIn("FAIL", r.stdout)
+        self.assertIn("fix: ", r.stdout)
+        self.assertRegex(r.stdout, r"Summary: \d+ PASS, 1 FAIL \(1 high\)")
+        self.assertNotIn("\033[", r.stdout, "no colour when stdout is not a terminal")
+
+    def test_output_file_and_quiet(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = pathlib.Path(d) / "report.json"
+            r = atrest("scan", fixture("dax-encryption-at-rest", "pass-sse-enabled.json"),
+                       "--format", "json", "--output", out, "--quiet", "--checks", "dax-encryption-at-rest")
+            self.assertEqual(r.returncode, 0)
+            self.assertEqual(r.stdout, "")
+            self.assertEqual(json.loads(out.read_text())["summary"]["PASS"] >= 1, True)
+
+
+class ExitCodes(unittest.TestCase):
+    def test_zero_when_nothing_fails(self):
+        self.assertEqual(atrest("scan", fixture("dax-encryption-at-rest", "pass-sse-enabled.json"),
+                                "--checks", "dax-encryption-at-rest").returncode, 0)
+
+    def test_one_when_something_fails(self):
+        self.assertEqual(atrest("scan", fixture("dax-encryption-at-rest", "fail-sse-absent.json")).returncode, 1)
+
+    def test_fail_on_raises_the_bar(self):
+        # dynamodb-customer-managed-key is low: a table on the AWS owned key also fails the medium
+        # dynamodb-kms-encryption, so restrict to the low check.
+        path = fixture("dynamodb-customer-managed-key", "fail-aws-owned-key.json")
+        self.assertEqual(atrest("scan", path, "--checks", "dynamodb-customer-managed-key").returncode, 1)
+        self.assertEqual(atrest("scan", path, "--checks", "dynamodb-customer-managed-key",
+                                "--fail-on", "medium").returncode, 0)
+
+    def test_min_severity_drops_findings(self):
+        path = fixture("dynamodb-customer-managed-key", "fail-aws-owned-key.json")
+        r = atrest("scan", path, "--format", "json", "--min-severity", "high")
+        self.assertEqual(r.returncode, 0)
+        self.assertEqual(json.loads(r.stdout)["findings"], [])
+
+    def test_skip_checks(self):
+        path = fixture("dax-encryption-at-rest", "fail-sse-absent.json")
+        r = atrest("scan", path, "--format", "json", "--skip-checks", "dax-encryption-at-rest,dax-multi-az")
+        ids = {f["check_id"] for f in json.loads(r.stdout)["findings"]}
+        self.assertNotIn("dax-encryption-at-rest", ids)
+        self.assertIn("dax-encryption-in-transit", ids)
+
+    def test_three_when_incomplete_and_nothing_failed(self):
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(fixture("dax-encryption-at-rest", "pass-sse-enabled.json"), d)
+            pathlib.Path(d, "broken.json").write_text('{"Clusters": [')
+            r = atrest("scan", d, "--checks", "dax-encryption-at-rest")
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertRegex(r.stderr, r"broken\.json:1:\d+: unexpected end of file")
+            self.assertIn("scan INCOMPLETE", r.stdout)
+
+    def test_error_findings_make_the_scan_incomplete(self):
+        r = atrest("scan", fixture("dynamodb-kms-encryption", "error-config-unprocessed-key.json"),
+                   "--checks", "dynamodb-kms-encryption", "--account", "111122223333", "--region", "eu-west-1")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("ERROR", r.stdout)
+
+    def test_two_for_usage_errors_and_unreadable_input(self):
+        self.assertEqual(atrest("scan").returncode, 2)
+        self.assertEqual(atrest("scan", "x.json", "--format", "yaml").returncode, 2)
+        self.assertEqual(atrest("scan", "x.json", "--fail-on", "severe").returncode, 2)
+        r = atrest("scan", fixture("dax-encryption-at-rest", "pass-sse-enabled.json"), "--checks", "nope")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown check id 'nope'", r.stderr)
+        r = atrest("scan", "/nonexistent/path.json")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("/nonexistent/path.json: cannot read", r.stderr)
+        self.assertEqual(atrest("bogus").returncode, 2)
+
+
+class BadInput(unittest.TestCase):
+    def test_each_bad_file_is_one_line_and_never_a_crash(self):
+        bad = SRC / "tests" / "fixtures" / "bad"
+        for path in sorted(bad.glob("*.json")):
+            with self.subTest(path=path.name):
+                r = atrest("scan", path)
+                self.assertIn(r.returncode, (0, 2, 3), r.stderr)  # never a signal, never a FAIL from garbage
+                for line in r.stderr.splitlines():
+                    self.assertTrue(line.startswith("atrest: error: " + str(path)), line)
+
+    def test_directory_loop(self):
+        with tempfile.TemporaryDirectory() as d:
+            sub = pathlib.Path(d, "a", "b")
+            sub.mkdir(parents=True)
+            shutil.copy(fixture("dax-encryption-at-rest", "pass-sse-enabled.json"), sub)
+            os.symlink(pathlib.Path(d, "a"), sub / "loop")
+            r = atrest("scan", d, "--checks", "dax-encryption-at-rest")
+            self.assertEqual(r.returncode, 3)
+            self.assertIn("directory loop", r.stderr)
+
+
+class Catalog(unittest.TestCase):
+    def test_checks_lists_the_catalog(self):
+        r = atrest("checks", "--format", "json")
+        self.assertEqual(r.returncode, 0)
+        ids = [c["id"] for c in json.loads(r.stdout)]
+        self.assertEqual(ids, sorted(ids))
+        self.assertIn("dax-encryption-at-rest", ids)
+        self.assertIn("dax-encryption-at-rest", atrest("checks").stdout)
+
+    def test_explain_shows_risk_fixes_mappings_and_peers(self):
+        r = atrest("explain", "dax-encryption-at-rest")
+        self.assertEqual(r.returncode, 0)
+        for needle in ("Risk", "aws CLI", "CloudFormation", "Terraform", "DAX-001", "CT.DAX.PR.1", "DynamoDB.3"):
+            self.assertIn(needle, r.stdout)
+        self.assertEqual(atrest("explain", "nope").returncode, 2)
+
+    def test_version(self):
+        r = atrest("--version")
+        self.assertEqual(r.returncode, 0)
+        self.assertRegex(r.stdout, r"^atrest \d+\.\d+\.\d+")
+
+    def test_catalog_ids_match_the_reference_catalog(self):
+        catalog = SRC.parent / "shared" / "reference" / "catalog.md"
+        if not catalog.exists():
+            self.skipTest("shared/reference not beside the checkout")
+        text = catalog.read_text()
+        for c in json.loads(atrest("checks", "--format", "json").stdout):
+            self.assertIn(f"| {c['id']} | {c['severity']} |", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
