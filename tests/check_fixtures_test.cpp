@@ -27,6 +27,9 @@ struct Fixture {
   std::string name;
 };
 
+// gtest prints parameters in test listings: show the fixture's name, not its bytes.
+void PrintTo(const Fixture& f, std::ostream* os) { *os << f.name; }
+
 std::vector<Fixture> discover() {
   std::vector<Fixture> out;
   const fs::path root = fs::path(ATREST_SOURCE_DIR) / "src" / "checks";
