@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 JOBS ?= $(shell nproc)
 ATREST := build/release/src/atrest
 
-.PHONY: deps build build-asan demo test test-release test-asan bench clean
+.PHONY: deps build build-asan demo test test-release test-asan bench fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -42,6 +42,15 @@ test: test-release test-asan
 
 bench: build
 	bench/run.sh --atrest $(ATREST)
+
+# Coverage-guided fuzzing of the snapshot reader (clang + libFuzzer): FUZZ_SECONDS per run.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(SUDO) apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1 || true
+	CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DATREST_FUZZ=ON
+	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer
+	mkdir -p build/fuzz/corpus && find src/checks tests/fixtures -name '*.json' -exec cp {} build/fuzz/corpus/ \;
+	build/fuzz/fuzz/snapshot_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
 
 clean:
 	rm -rf build

@@ -47,9 +47,10 @@ const Catalog& catalog() {
       if (def.run == nullptr) c.problems.push_back(def.meta.id + ": metadata without logic");
       c.checks.push_back(std::move(def));
     }
-    for (const auto& [id, fn] : registered()) {
+    for (const auto& entry : registered()) {
+      const std::string_view id = entry.first;
       bool has_meta = std::any_of(c.checks.begin(), c.checks.end(),
-                                  [&](const CheckDef& d) { return d.meta.id == id; });
+                                  [id](const CheckDef& d) { return d.meta.id == id; });
       if (!has_meta) c.problems.push_back(std::string(id) + ": logic without metadata");
     }
     std::sort(c.checks.begin(), c.checks.end(),

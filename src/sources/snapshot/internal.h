@@ -55,6 +55,11 @@ struct FileReader {
   }
 };
 
+// Parses one document and hands it to every reader; counts it read, skipped or in error.
+void read_document(const std::string* file, const simdjson::padded_string& text,
+                   simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
+                   InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index);
+
 // Each returns true when it recognised the document (even if parts of it were bad).
 bool read_aws_cli_output(FileReader& reader, object root);
 bool read_config_items(FileReader& reader, object root);

@@ -176,7 +176,41 @@ void FileReader::scope(Resource& r, std::string_view arn, std::string_view accou
   r.region = region.empty() ? nullptr : intern(region);
 }
 
+void read_document(const std::string* file, const simdjson::padded_string& text,
+                   simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
+                   InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index) {
+  simdjson::dom::element root;
+  if (auto err = parser.parse(text).get(root); err) {
+    std::string where = locate_json_error(std::string_view(text.data(), text.size()), kMaxDepth);
+    summary.errors.push_back(where.empty()
+                                 ? fmt::format("{}: invalid JSON: {}", *file, simdjson::error_message(err))
+                                 : fmt::format("{}:{}", *file, where));
+    return;
+  }
+  ++summary.files_read;
+  simdjson::dom::object obj;
+  FileReader reader(file, options, inventory, summary, pending, input_index);
+  bool recognised = false;
+  if (root.get(obj) == simdjson::SUCCESS) {
+    recognised = read_aws_cli_output(reader, obj);
+    recognised |= read_config_items(reader, obj);
+  }
+  if (!recognised) ++summary.files_skipped;
+}
+
 }  // namespace snapshot
+
+InputSummary load_snapshot_text(std::string_view name, std::string_view text,
+                                const SnapshotOptions& options, Inventory& inventory) {
+  std::vector<InputSummary> summaries(1);
+  summaries[0].source = std::string(name);
+  std::vector<snapshot::PendingBackups> pending;
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  snapshot::read_document(intern(name), padded, parser, options, inventory, summaries[0], pending, 0);
+  snapshot::attach_backups(pending, inventory, summaries);
+  return summaries[0];
+}
 
 std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
                                          const SnapshotOptions& options, Inventory& inventory) {
@@ -206,25 +240,8 @@ std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
         summary.errors.push_back(fmt::format("{}: {}", file, err));
         continue;
       }
-      simdjson::dom::element root;
-      if (auto err = parser.parse(text).get(root); err) {
-        std::string where = locate_json_error(std::string_view(text.data(), text.size()),
-                                                        snapshot::kMaxDepth);
-        summary.errors.push_back(where.empty()
-                                     ? fmt::format("{}: invalid JSON: {}", file, simdjson::error_message(err))
-                                     : fmt::format("{}:{}", file, where));
-        continue;
-      }
-      ++summary.files_read;
-      simdjson::dom::object obj;
-      snapshot::FileReader reader{interned, options, inventory, summary, pending,
-                                  summaries.size() - 1};
-      bool recognised = false;
-      if (root.get(obj) == simdjson::SUCCESS) {
-        recognised = snapshot::read_aws_cli_output(reader, obj);
-        recognised |= snapshot::read_config_items(reader, obj);
-      }
-      if (!recognised) ++summary.files_skipped;
+      snapshot::read_document(interned, text, parser, options, inventory, summary, pending,
+                              summaries.size() - 1);
     }
   }
   if (!summaries.empty()) snapshot::attach_backups(pending, inventory, summaries);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/input_summary.h"
@@ -19,5 +20,9 @@ struct SnapshotOptions {
 // InputSummary per path. Errors are recorded per input; the scan of other files goes on.
 std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
                                          const SnapshotOptions& options, Inventory& inventory);
+
+// Reads one in-memory document as if it were the file `name` (fuzzing, tests).
+InputSummary load_snapshot_text(std::string_view name, std::string_view text,
+                                const SnapshotOptions& options, Inventory& inventory);
 
 }  // namespace atrest
