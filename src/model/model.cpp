@@ -8,11 +8,20 @@
 
 namespace atrest {
 
+namespace {
+struct TransparentHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 const std::string* intern(std::string_view s) {
-  // Node-based set: element addresses stay valid across rehashing.
-  static std::unordered_set<std::string> pool;
+  // Node-based set: element addresses stay valid across rehashing. Transparent lookup: a string
+  // already interned costs a hash and a compare, no allocation.
+  static std::unordered_set<std::string, TransparentHash, std::equal_to<>> pool;
   static std::mutex mu;
   std::lock_guard<std::mutex> lock(mu);
+  if (auto it = pool.find(s); it != pool.end()) return &*it;
   return &*pool.emplace(s).first;
 }
 

@@ -56,7 +56,7 @@ struct FileReader {
 };
 
 // Parses one document and hands it to every reader; counts it read, skipped or in error.
-void read_document(const std::string* file, const simdjson::padded_string& text,
+void read_document(const std::string* file, std::string_view padded_text,
                    simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
                    InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index);
 

@@ -1,6 +1,11 @@
 #include "sources/snapshot/json_text.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
+
+#include <algorithm>
 
 #include <cctype>
 #include <cerrno>
@@ -9,32 +14,73 @@
 #include <vector>
 
 namespace atrest {
-namespace {
-
-std::string read_plain(const std::string& path, std::string& bytes) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return std::strerror(errno);
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  return failed ? std::string("read error") : std::string();
+char* JsonBuffer::reserve(size_t n) {
+  if (n + simdjson::SIMDJSON_PADDING > capacity_) {
+    const size_t cap = std::max(n, capacity_ * 2) + simdjson::SIMDJSON_PADDING;
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    if (size_ > 0) std::memcpy(bigger.get(), buf_.get(), size_);
+    buf_ = std::move(bigger);
+    capacity_ = cap;
+  }
+  return buf_.get();
 }
 
-std::string gunzip(const std::string& compressed, std::string& out) {
+void JsonBuffer::resize(size_t n) {
+  reserve(n);
+  size_ = n;
+  std::memset(buf_.get() + n, 0, simdjson::SIMDJSON_PADDING);
+}
+
+void JsonBuffer::drop_prefix(size_t n) {
+  std::memmove(buf_.get(), buf_.get() + n, size_ - n);
+  resize(size_ - n);
+}
+
+namespace {
+
+// Reads the whole file into out (starting at offset 0).
+std::string read_file(const std::string& path, JsonBuffer& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  struct stat st;
+  size_t expected = (::fstat(fd, &st) == 0 && st.st_size > 0) ? static_cast<size_t>(st.st_size) : 65536;
+  out.resize(0);
+  size_t len = 0;
+  std::string err;
+  while (true) {
+    char* buf = out.reserve(std::max(expected, len + 65536));
+    const ssize_t n = ::read(fd, buf + len, std::max(expected, len + 65536) - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = std::strerror(errno);
+      break;
+    }
+    if (n == 0) break;
+    len += static_cast<size_t>(n);
+    out.resize(len);
+  }
+  ::close(fd);
+  out.resize(len);
+  return err;
+}
+
+std::string gunzip(std::string_view compressed, JsonBuffer& out) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return "cannot initialise zlib";
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
   zs.avail_in = static_cast<uInt>(compressed.size());
-  char buf[1 << 16];
+  out.resize(0);
+  size_t len = 0;
   int rc = Z_OK;
   while (rc == Z_OK) {
-    zs.next_out = reinterpret_cast<Bytef*>(buf);
-    zs.avail_out = sizeof buf;
+    char* buf = out.reserve(len + std::max<size_t>(compressed.size() * 4, 1 << 16));
+    const size_t room = std::max<size_t>(compressed.size() * 4, 1 << 16);
+    zs.next_out = reinterpret_cast<Bytef*>(buf + len);
+    zs.avail_out = static_cast<uInt>(room);
     rc = inflate(&zs, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buf, sizeof buf - zs.avail_out);
+    len += room - zs.avail_out;
+    out.resize(len);
     // Concatenated gzip members: keep going.
     if (rc == Z_STREAM_END && zs.avail_in > 0) rc = inflateReset(&zs);
   }
@@ -45,25 +91,18 @@ std::string gunzip(const std::string& compressed, std::string& out) {
 
 }  // namespace
 
-std::string load_json_text(const std::string& path, simdjson::padded_string& out) {
-  std::string bytes;
-  if (std::string err = read_plain(path, bytes); !err.empty()) return err;
-  if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
-      static_cast<unsigned char>(bytes[1]) == 0x8b) {
-    std::string plain;
-    if (std::string err = gunzip(bytes, plain); !err.empty()) return err;
-    bytes.swap(plain);
+std::string load_json_text(const std::string& path, JsonBuffer& out) {
+  if (std::string err = read_file(path, out); !err.empty()) return err;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(out.data()[i]); };
+  if (out.size() >= 2 && byte(0) == 0x1f && byte(1) == 0x8b) {
+    const std::string compressed(out.view());
+    if (std::string err = gunzip(compressed, out); !err.empty()) return err;
   }
-  if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xff &&
-                             static_cast<unsigned char>(bytes[1]) == 0xfe) ||
-                            (static_cast<unsigned char>(bytes[0]) == 0xfe &&
-                             static_cast<unsigned char>(bytes[1]) == 0xff))) {
+  if (out.size() >= 2 && ((byte(0) == 0xff && byte(1) == 0xfe) || (byte(0) == 0xfe && byte(1) == 0xff))) {
     return "1:1: the file is UTF-16 encoded (as Windows PowerShell redirects write it); save it "
            "as UTF-8";
   }
-  std::string_view view(bytes);
-  if (view.starts_with("\xEF\xBB\xBF")) view.remove_prefix(3);
-  out = simdjson::padded_string(view);
+  if (out.view().starts_with("\xEF\xBB\xBF")) out.drop_prefix(3);
   return {};
 }
 

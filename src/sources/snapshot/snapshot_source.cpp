@@ -176,12 +176,13 @@ void FileReader::scope(Resource& r, std::string_view arn, std::string_view accou
   r.region = region.empty() ? nullptr : intern(region);
 }
 
-void read_document(const std::string* file, const simdjson::padded_string& text,
+void read_document(const std::string* file, std::string_view text,
                    simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
                    InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index) {
   simdjson::dom::element root;
-  if (auto err = parser.parse(text).get(root); err) {
-    std::string where = locate_json_error(std::string_view(text.data(), text.size()), kMaxDepth);
+  // `text` is followed by SIMDJSON_PADDING readable bytes, so simdjson need not copy it.
+  if (auto err = parser.parse(text.data(), text.size(), false).get(root); err) {
+    std::string where = locate_json_error(text, kMaxDepth);
     summary.errors.push_back(where.empty()
                                  ? fmt::format("{}: invalid JSON: {}", *file, simdjson::error_message(err))
                                  : fmt::format("{}:{}", *file, where));
@@ -207,7 +208,7 @@ InputSummary load_snapshot_text(std::string_view name, std::string_view text,
   std::vector<snapshot::PendingBackups> pending;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(text);
-  snapshot::read_document(intern(name), padded, parser, options, inventory, summaries[0], pending, 0);
+  snapshot::read_document(intern(name), std::string_view(padded.data(), padded.size()), parser, options, inventory, summaries[0], pending, 0);
   snapshot::attach_backups(pending, inventory, summaries);
   return summaries[0];
 }
@@ -217,7 +218,7 @@ std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
   std::vector<InputSummary> summaries;
   std::vector<snapshot::PendingBackups> pending;
   simdjson::dom::parser parser;
-  simdjson::padded_string text;
+  JsonBuffer text;
   for (const std::string& path : paths) {
     InputSummary& summary = summaries.emplace_back();
     summary.kind = SourceKind::kSnapshot;
@@ -240,7 +241,7 @@ std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
         summary.errors.push_back(fmt::format("{}: {}", file, err));
         continue;
       }
-      snapshot::read_document(interned, text, parser, options, inventory, summary, pending,
+      snapshot::read_document(interned, text.view(), parser, options, inventory, summary, pending,
                               summaries.size() - 1);
     }
   }

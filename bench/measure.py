@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Runs `atrest scan` over prepared corpora and reports wall time and peak RSS per process.
+
+Called by bench/run.sh, which prepares the corpora; usable alone:
+
+    python3 bench/measure.py --atrest PATH --runs 5 --results OUT.json --corpus DIR [--corpus DIR ...]
+
+Each DIR needs DIR.manifest.json from gen_corpus.py (the resource count comes from there). Per
+corpus: one untimed warm-up run (page cache), then `runs` runs of each output format, alternated
+so drift (thermal, a neighbour's compile) hits both alike. Wall time is measured around fork to
+reap; peak RSS is the child's ru_maxrss from wait4, which on Linux covers the process and any
+children it waited for. Exit codes 0, 1 (findings failed) and 3 are accepted; anything else,
+a signal or a timeout is a harness failure (exit 1) and no results are written.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ACCEPTED_EXIT_CODES = (0, 1, 3)
+FORMATS = ("json", "text")
+
+
+class HarnessFailure(Exception):
+    pass
+
+
+def scan_command(atrest, corpus, fmt, pin):
+    cmd = [atrest, "scan", corpus, "--format", fmt, "--output", "/dev/null", "--quiet"]
+    return (["taskset", "-c", str(pin)] + cmd) if pin is not None else cmd
+
+
+def run_once(cmd, timeout):
+    """Returns (wall seconds, peak RSS KiB, exit code) of one whole process."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        # Own process group, so a timeout, Ctrl-C or SIGTERM also ends whatever the scan started.
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                start_new_session=True)
+        kill = lambda: os.killpg(proc.pid, signal.SIGKILL)  # noqa: E731
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # KeyboardInterrupt, or SystemExit from the SIGTERM handler
+            kill()
+            proc.wait()
+            raise
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code  # reaped by wait4; keep Popen from waiting again
+        if code in ACCEPTED_EXIT_CODES:
+            return wall, usage.ru_maxrss, code
+        err.seek(0)
+        tail = err.read().decode("utf-8", "replace").splitlines()[-20:]
+    why = f"killed after the {timeout:.0f} s timeout" if code < 0 and wall >= timeout else \
+        (f"killed by signal {-code}" if code < 0 else f"exit code {code}")
+    raise HarnessFailure(f"{' '.join(cmd)}: {why} (accepted: {', '.join(map(str, ACCEPTED_EXIT_CODES))})"
+                         + ("\n  stderr (last lines):\n    " + "\n    ".join(tail) if tail else ""))
+
+
+def summarize(samples_s, samples_kib, codes, manifest, corpus, fmt):
+    median_s = statistics.median(samples_s)
+    return {
+        "corpus": corpus,
+        "seed": manifest.get("seed"),
+        "resources": manifest["resources"],
+        "files": manifest["files"],
+        "bytes": manifest["bytes"],
+        "format": fmt,
+        "runs": len(samples_s),
+        "wall_s": {"median": round(median_s, 4), "min": round(min(samples_s), 4),
+                   "max": round(max(samples_s), 4), "samples": [round(s, 4) for s in samples_s]},
+        "resources_per_s": round(manifest["resources"] / median_s) if median_s > 0 else None,
+        "peak_rss_mib": {"median": round(statistics.median(samples_kib) / 1024, 1),
+                         "max": round(max(samples_kib) / 1024, 1),
+                         "samples": [round(k / 1024, 1) for k in samples_kib]},
+        "exit_codes": sorted(set(codes)),
+    }
+
+
+def markdown(results):
+    head = ["resources", "files", "MiB in", "format", "runs", "median s", "min s", "max s",
+            "resources/s", "peak RSS MiB (median)", "exit"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        rate = f"{r['resources_per_s']:,}" if r["resources_per_s"] is not None else "-"
+        lines.append("| " + " | ".join([
+            f"{r['resources']:,}", f"{r['files']:,}", f"{r['bytes'] / 2**20:.1f}", r["format"],
+            str(r["runs"]), f"{r['wall_s']['median']:.3f}", f"{r['wall_s']['min']:.3f}",
+            f"{r['wall_s']['max']:.3f}", rate, f"{r['peak_rss_mib']['median']:.1f}",
+            ",".join(map(str, r["exit_codes"]))]) + " |")
+    return "\n".join(lines)
+
+
+def quiet_output(cmd, cwd=None, timeout=10):
+    """stdout of a short informational command, or None if it fails or hangs."""
+    try:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    except OSError:
+        return None
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the whole group: orphans would hold the pipe open
+        proc.communicate()
+        return None
+    return out.strip() if proc.returncode == 0 else None
+
+
+def host_info():
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), None)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version()}
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--atrest", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--corpus", action="append", required=True, help="corpus dir (repeatable)")
+    ap.add_argument("--results", required=True, help="where to write the JSON results")
+    ap.add_argument("--repo", help="repository root, for relative paths and the commit id")
+    ap.add_argument("--pin", type=int, help="run atrest on this CPU only (taskset -c)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before one run counts as hung")
+    args = ap.parse_args(argv)
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+    version = quiet_output([args.atrest, "--version"])
+    commit = quiet_output(["git", "rev-parse", "HEAD"], cwd=args.repo) if args.repo else None
+    dirty = quiet_output(["git", "status", "--porcelain"], cwd=args.repo) if args.repo else None
+    def shown(path):  # repository-relative inside the repository, absolute elsewhere
+        path = os.path.abspath(path)
+        if args.repo and os.path.commonpath([path, os.path.abspath(args.repo)]) == os.path.abspath(args.repo):
+            return os.path.relpath(path, args.repo)
+        return path
+
+    report = {
+        "schema": 1,
+        "generated_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "atrest": {"path": shown(args.atrest),
+                   "version": version},
+        "repo": {"commit": commit, "dirty": bool(dirty) if dirty is not None else None},
+        "host": host_info(),
+        "settings": {"runs": args.runs, "warmup_runs": 1, "pin_cpu": args.pin,
+                     "accepted_exit_codes": list(ACCEPTED_EXIT_CODES),
+                     "command": "atrest scan DIR --format {json|text} --output /dev/null --quiet"},
+        "results": [],
+    }
+
+    try:
+        for corpus in args.corpus:
+            with open(corpus.rstrip("/") + ".manifest.json") as f:
+                manifest = json.load(f)
+            load = os.getloadavg()[0]
+            print(f"measure: {manifest['resources']:,} resources, {manifest['files']:,} files "
+                  f"({manifest['bytes'] / 2**20:.1f} MiB); load average {load:.2f}; warming up",
+                  file=sys.stderr)
+            run_once(scan_command(args.atrest, corpus, "json", args.pin), args.timeout)
+            samples = {fmt: ([], [], []) for fmt in FORMATS}
+            for i in range(args.runs):
+                for fmt in FORMATS:
+                    wall, rss, code = run_once(scan_command(args.atrest, corpus, fmt, args.pin), args.timeout)
+                    for bucket, value in zip(samples[fmt], (wall, rss, code)):
+                        bucket.append(value)
+                    print(f"measure:   run {i + 1}/{args.runs} {fmt:4} {wall:8.3f} s "
+                          f"{rss / 1024:8.1f} MiB exit {code}", file=sys.stderr)
+            for fmt in FORMATS:
+                entry = summarize(*samples[fmt], manifest, shown(corpus), fmt)
+                entry["load_average_before"] = round(load, 2)
+                report["results"].append(entry)
+    except HarnessFailure as e:
+        print(f"measure: harness failure: {e}", file=sys.stderr)
+        return 1
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+    tmp = args.results + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.results)
+    print(markdown(report["results"]))
+    print(f"\nmeasure: results written to {args.results}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
