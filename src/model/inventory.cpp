@@ -17,30 +17,60 @@ std::string scoped(const std::string* account, const std::string* region, std::s
   return k;
 }
 
+// Identity of a resource within one vector (one C++ type): account and region are interned, so
+// pointers compare; the id is viewed in place, so building the key allocates nothing.
+struct IdentityKey {
+  const std::string* account;
+  const std::string* region;
+  ResourceType type;
+  std::string_view id;
+  bool operator==(const IdentityKey&) const = default;
+};
+struct IdentityHash {
+  size_t operator()(const IdentityKey& k) const {
+    size_t h = std::hash<std::string_view>{}(k.id);
+    h ^= std::hash<const void*>{}(k.account) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= std::hash<const void*>{}(k.region) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h ^ static_cast<size_t>(k.type);
+  }
+};
+
 // Keeps one entry per (type, account, region, id): the most detailed, then the newest
 // observation, then the last added; drops it when that observation says it was deleted. Order of
 // first appearance is kept so reports are stable.
 template <class T>
 void dedupe(std::vector<T>& items) {
-  std::unordered_map<std::string, size_t> first;
-  first.reserve(items.size());
-  std::vector<T> out;
-  out.reserve(items.size());
-  for (auto& r : items) {
-    std::string key = scoped(r.account, r.region, r.id);
-    key += '|';
-    key += resource_type_name(r.type);
-    auto [it, inserted] = first.emplace(std::move(key), out.size());
+  // Pass 1 picks a winner per identity without moving anything, so the keys' views stay valid.
+  std::unordered_map<IdentityKey, size_t, IdentityHash> winner;
+  winner.reserve(items.size());
+  std::vector<size_t> first_seen;
+  first_seen.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const T& r = items[i];
+    auto [it, inserted] = winner.emplace(IdentityKey{r.account, r.region, r.type, r.id}, i);
     if (inserted) {
-      out.push_back(std::move(r));
-    } else {
-      const T& kept = out[it->second];
-      if (r.detail > kept.detail || (r.detail == kept.detail && r.observed_at >= kept.observed_at)) {
-        out[it->second] = std::move(r);
-      }
+      first_seen.push_back(i);
+      continue;
+    }
+    const T& kept = items[it->second];
+    if (r.detail > kept.detail || (r.detail == kept.detail && r.observed_at >= kept.observed_at)) {
+      it->second = i;
     }
   }
-  std::erase_if(out, [](const T& r) { return r.deleted; });
+  if (first_seen.size() == items.size()) {  // no duplicates: the common case
+    std::erase_if(items, [](const T& r) { return r.deleted; });
+    return;
+  }
+  // Resolve every winner before moving any resource: moving invalidates the keys' views.
+  for (size_t& i : first_seen) {
+    const T& r = items[i];
+    i = winner.at(IdentityKey{r.account, r.region, r.type, r.id});
+  }
+  std::vector<T> out;
+  out.reserve(first_seen.size());
+  for (size_t w : first_seen) {
+    if (!items[w].deleted) out.push_back(std::move(items[w]));
+  }
   items = std::move(out);
 }
 

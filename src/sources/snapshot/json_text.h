@@ -14,9 +14,18 @@ namespace atrest {
 // thousands of files allocates it once, not once per file.
 class JsonBuffer {
  public:
-  const char* data() const { return buf_.get(); }
+  JsonBuffer() = default;
+  JsonBuffer(const JsonBuffer&) = delete;
+  JsonBuffer& operator=(const JsonBuffer&) = delete;
+  ~JsonBuffer() { unmap(); }
+
+  const char* data() const { return mapped_ ? mapped_ : buf_.get(); }
   size_t size() const { return size_; }
-  std::string_view view() const { return {buf_.get(), size_}; }
+  std::string_view view() const { return {data(), size_}; }
+  // Maps a file read-only instead of copying it, when the zero-filled tail of its last page
+  // leaves room for simdjson's padding. Returns false when it cannot.
+  bool map(int fd, size_t file_size);
+  void unmap();
   // Makes room for n bytes (plus padding), keeping the first size() bytes.
   char* reserve(size_t n);
   void resize(size_t n);  // n <= reserved; zeroes the padding after the text
@@ -24,6 +33,8 @@ class JsonBuffer {
 
  private:
   std::unique_ptr<char[]> buf_;
+  const char* mapped_ = nullptr;
+  size_t mapped_size_ = 0;
   size_t capacity_ = 0;
   size_t size_ = 0;
 };
