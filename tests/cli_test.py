@@ -71,6 +71,32 @@ class Reports(unittest.TestCase):
         self.assertRegex(r.stdout, r"Summary: \d+ PASS, 1 FAIL \(1 high\)")
         self.assertNotIn("\033[", r.stdout, "no colour when stdout is not a terminal")
 
+    def test_colour_only_on_a_terminal_and_never_with_no_color(self):
+        import pty
+        path = fixture("dax-encryption-at-rest", "fail-sse-disabled.json")
+        def on_tty(*args, env=None):
+            master, slave = pty.openpty()
+            full_env = dict(os.environ)
+            full_env.pop("NO_COLOR", None)
+            full_env.update(env or {})
+            p = subprocess.Popen([BIN, "scan", str(path), *args], stdout=slave, stderr=subprocess.DEVNULL, env=full_env)
+            os.close(slave)
+            chunks = []
+            while True:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                chunks.append(data)
+            p.wait(timeout=30)
+            os.close(master)
+            return b"".join(chunks).decode()
+        self.assertIn("\033[", on_tty())
+        self.assertNotIn("\033[", on_tty("--no-color"))
+        self.assertNotIn("\033[", on_tty(env={"NO_COLOR": "1"}))
+
     def test_output_file_and_quiet(self):
         with tempfile.TemporaryDirectory() as d:
             out = pathlib.Path(d) / "report.json"

@@ -85,6 +85,7 @@ int run_scan(const ScanOptions& options) {
   scan.started_at = now_rfc3339();
   scan.inputs = load_snapshots(options.paths, SnapshotOptions{options.account, options.region}, inventory);
   inventory.finalize();
+  scan.resources = inventory.size();
   Settings settings;
   scan.findings = run_checks(inventory, settings, checks, options.min_severity);
   scan.finished_at = now_rfc3339();

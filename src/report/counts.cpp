@@ -21,7 +21,6 @@ ScanCounts count(const ScanResult& scan) {
     }
   }
   for (const InputSummary& in : scan.inputs) {
-    c.resources += in.resources;
     c.files_read += in.files_read;
     c.files_skipped += in.files_skipped;
     c.input_errors += in.errors.size();

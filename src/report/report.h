@@ -16,12 +16,13 @@ struct ScanResult {
   std::string started_at;   // RFC 3339, UTC
   std::string finished_at;
   std::vector<InputSummary> inputs;
+  size_t resources = 0;  // distinct resources after merging inputs that describe the same one
   std::vector<Finding> findings;
 };
 
 struct ScanCounts {
   size_t pass = 0, fail = 0, unknown = 0, error = 0, muted = 0;
-  size_t resources = 0, files_read = 0, files_skipped = 0, input_errors = 0;
+  size_t files_read = 0, files_skipped = 0, input_errors = 0;
   std::map<Severity, size_t> fail_by_severity;
   bool complete() const { return error == 0 && input_errors == 0; }
 };

@@ -126,7 +126,7 @@ void write_text_report(const ScanResult& scan, const TextOptions& options, Outpu
       p.green(), c.pass, p.reset(), c.fail ? p.bold_red() : "", c.fail, p.reset(), sev,
       c.unknown ? p.yellow() : "", c.unknown, p.reset(), c.error ? p.magenta() : "", c.error, p.reset());
   if (c.muted) line += fmt::format(", {} muted", c.muted);
-  line += fmt::format(" | {} resources from {} files ({} skipped)", c.resources, c.files_read,
+  line += fmt::format(" | {} resources from {} files ({} skipped)", scan.resources, c.files_read,
                       c.files_skipped);
   if (c.input_errors) line += fmt::format(", {} input errors", c.input_errors);
   line += c.complete() ? " | scan complete\n" : " | scan INCOMPLETE\n";

@@ -6,37 +6,6 @@
 namespace atrest::snapshot {
 namespace {
 
-// Calls fn(object, index) for each object in root[key]; reports items of the wrong shape.
-// The list is ours only if its first object carries `id_key` (Redshift's describe-clusters also
-// prints "Clusters", with ClusterIdentifier), so other tools' output is skipped, not an error.
-template <class Fn>
-bool each_object(FileReader& r, object root, std::string_view key, std::string_view id_key, Fn&& fn) {
-  element e;
-  if (!present(root, key, e)) return false;
-  array items;
-  if (e.get(items) != simdjson::SUCCESS) {
-    r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
-    return true;
-  }
-  object first;
-  element unused;
-  if (items.begin() != items.end() && (*items.begin()).get(first) == simdjson::SUCCESS &&
-      !present(first, id_key, unused)) {
-    return false;
-  }
-  size_t index = 0;
-  for (element item : items) {
-    object o;
-    if (item.get(o) != simdjson::SUCCESS) {
-      r.error(fmt::format("{}[{}] is {}, expected an object", key, index, type_word(item)));
-    } else {
-      fn(o, index);
-    }
-    ++index;
-  }
-  return true;
-}
-
 // The resource's name; reports the item and returns false when it has none.
 bool require_id(FileReader& r, object o, std::string_view list, size_t index,
                 std::string_view key, std::string& id) {

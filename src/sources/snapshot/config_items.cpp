@@ -231,45 +231,24 @@ void read_unprocessed(FileReader& r, object root) {
       std::string_view type = text(o, "resourceType", "ResourceType");
       std::string_view id = text(o, "resourceId", "ResourceId");
       if (id.empty()) continue;
-      const auto* reason = intern("AWS Config returned it in unprocessed keys; retry batch-get-resource-config");
-      if (type == "AWS::DynamoDB::Table") {
-        DynamoDbTable t;
-        t.id = std::string(id);
-        t.read_error = reason;
-        t.origin = r.origin("config:BatchGetResourceConfig");
-        r.scope(t, "", text(o, "SourceAccountId"), text(o, "SourceRegion"));
-        r.add(std::move(t));
-      } else if (type == "AWS::KMS::Key") {
-        KmsKey kk;
-        kk.id = std::string(id);
-        kk.read_error = reason;
-        kk.origin = r.origin("config:BatchGetResourceConfig");
-        r.scope(kk, "", text(o, "SourceAccountId"), text(o, "SourceRegion"));
-        r.add(std::move(kk));
-      }
+      auto add_unreadable = [&](auto resource) {
+        resource.id = std::string(id);
+        resource.read_error =
+            intern("AWS Config returned it in unprocessed keys; retry batch-get-resource-config");
+        resource.origin = r.origin("config:BatchGetResourceConfig");
+        r.scope(resource, "", text(o, "SourceAccountId"), text(o, "SourceRegion"));
+        r.add(std::move(resource));
+      };
+      if (type == "AWS::DynamoDB::Table") add_unreadable(DynamoDbTable());
+      if (type == "AWS::KMS::Key") add_unreadable(KmsKey());
     }
   }
 }
 
 bool read_item_list(FileReader& r, object root, const char* key, const char* api) {
-  element e;
-  if (!present(root, key, e)) return false;
-  array items;
-  if (e.get(items) != simdjson::SUCCESS) {
-    r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
-    return true;
-  }
-  size_t index = 0;
-  for (element item : items) {
-    object o;
-    const std::string where = fmt::format("{}[{}]", key, index++);
-    if (item.get(o) != simdjson::SUCCESS) {
-      r.error(fmt::format("{} is {}, expected an object", where, type_word(item)));
-      continue;
-    }
-    read_item(r, o, api, nullptr, where);
-  }
-  return true;
+  return each_object(r, root, key, {}, [&](object item, size_t index) {
+    read_item(r, item, api, nullptr, fmt::format("{}[{}]", key, index));
+  });
 }
 
 bool read_select_results(FileReader& r, object root) {

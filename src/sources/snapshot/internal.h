@@ -1,6 +1,7 @@
 // Shared between the snapshot source's readers; not part of its interface.
 #pragma once
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <string>
@@ -54,6 +55,38 @@ struct FileReader {
     inventory.add(std::move(resource));
   }
 };
+
+// Calls fn(object, index) for each object in root[key]; reports items of the wrong shape.
+// The list is ours only if its first object carries `id_key` (Redshift's describe-clusters also
+// prints "Clusters", with ClusterIdentifier), so other tools' output is skipped, not an error.
+// An empty id_key skips that test.
+template <class Fn>
+bool each_object(FileReader& r, object root, std::string_view key, std::string_view id_key, Fn&& fn) {
+  element e;
+  if (!present(root, key, e)) return false;
+  array items;
+  if (e.get(items) != simdjson::SUCCESS) {
+    r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
+    return true;
+  }
+  object first;
+  element unused;
+  if (!id_key.empty() && items.begin() != items.end() &&
+      (*items.begin()).get(first) == simdjson::SUCCESS && !present(first, id_key, unused)) {
+    return false;
+  }
+  size_t index = 0;
+  for (element item : items) {
+    object o;
+    if (item.get(o) != simdjson::SUCCESS) {
+      r.error(fmt::format("{}[{}] is {}, expected an object", key, index, type_word(item)));
+    } else {
+      fn(o, index);
+    }
+    ++index;
+  }
+  return true;
+}
 
 // Parses one document and hands it to every reader; counts it read, skipped or in error.
 void read_document(const std::string* file, std::string_view padded_text,
