@@ -17,29 +17,22 @@ std::string scoped(const std::string* account, const std::string* region, std::s
   return k;
 }
 
-// Identity of a resource within one vector (one C++ type): account and region are interned, so
-// pointers compare; the id is viewed in place, so building the key allocates nothing.
-struct IdentityKey {
-  const std::string* account;
-  const std::string* region;
-  ResourceType type;
-  std::string_view id;
-  bool operator==(const IdentityKey&) const = default;
-};
-struct IdentityHash {
-  size_t operator()(const IdentityKey& k) const {
-    size_t h = std::hash<std::string_view>{}(k.id);
-    h ^= std::hash<const void*>{}(k.account) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= std::hash<const void*>{}(k.region) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    return h ^ static_cast<size_t>(k.type);
-  }
-};
+}  // namespace
+
+size_t Inventory::IdentityHash::operator()(const IdentityKey& k) const {
+  size_t h = std::hash<std::string_view>{}(k.id);
+  h ^= std::hash<const void*>{}(k.account) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= std::hash<const void*>{}(k.region) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h ^ static_cast<size_t>(k.type);
+}
 
 // Keeps one entry per (type, account, region, id): the most detailed, then the newest
 // observation, then the last added; drops it when that observation says it was deleted. Order of
 // first appearance is kept so reports are stable.
 template <class T>
 void dedupe(std::vector<T>& items) {
+  using IdentityKey = Inventory::IdentityKey;
+  using IdentityHash = Inventory::IdentityHash;
   // Pass 1 picks a winner per identity without moving anything, so the keys' views stay valid.
   std::unordered_map<IdentityKey, size_t, IdentityHash> winner;
   winner.reserve(items.size());
@@ -74,6 +67,8 @@ void dedupe(std::vector<T>& items) {
   items = std::move(out);
 }
 
+namespace {
+
 // Splits "arn:partition:service:region:account:resource" into its parts.
 struct ArnParts {
   std::string_view region, account, resource;
@@ -107,28 +102,28 @@ void Inventory::finalize() {
   dedupe(caches_);
   dedupe(kms_keys_);
   keys_by_arn_.clear();
-  keys_by_scoped_id_.clear();
+  keys_by_id_.clear();
   keys_by_arn_.reserve(kms_keys_.size());
-  keys_by_scoped_id_.reserve(kms_keys_.size());
+  keys_by_id_.reserve(kms_keys_.size());
   for (size_t i = 0; i < kms_keys_.size(); ++i) {
     const KmsKey& k = kms_keys_[i];
     if (k.arn.is_known()) keys_by_arn_.emplace(k.arn.value(), i);
-    keys_by_scoped_id_.emplace(scoped(k.account, k.region, k.id), i);
+    keys_by_id_.emplace(IdentityKey{k.account, k.region, k.type, k.id}, i);
     for (const auto& alias : k.aliases) alias_targets_.emplace(scoped(k.account, k.region, alias), k.id);
   }
-  caches_by_scoped_id_.clear();
-  caches_by_scoped_id_.reserve(caches_.size());
+  caches_by_id_.clear();
+  caches_by_id_.reserve(caches_.size());
   for (size_t i = 0; i < caches_.size(); ++i) {
     const ElastiCache& c = caches_[i];
-    caches_by_scoped_id_.emplace(scoped(c.account, c.region, c.id) + '|' + resource_type_name(c.type), i);
+    caches_by_id_.emplace(IdentityKey{c.account, c.region, c.type, c.id}, i);
   }
 }
 
 const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id,
                                          const std::string* account,
                                          const std::string* region) const {
-  auto it = caches_by_scoped_id_.find(scoped(account, region, id) + '|' + resource_type_name(type));
-  return it == caches_by_scoped_id_.end() ? nullptr : &caches_[it->second];
+  auto it = caches_by_id_.find(IdentityKey{account, region, type, id});
+  return it == caches_by_id_.end() ? nullptr : &caches_[it->second];
 }
 
 const KmsKey* Inventory::find_kms_key(std::string_view ref, const std::string* account,
@@ -139,7 +134,7 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const std::string* a
   ArnParts arn;
   if (split_arn(ref, arn)) {
     if (arn.resource.starts_with("key/")) {
-      if (auto it = keys_by_arn_.find(std::string(ref)); it != keys_by_arn_.end()) {
+      if (auto it = keys_by_arn_.find(ref); it != keys_by_arn_.end()) {
         return &kms_keys_[it->second];
       }
       name = arn.resource.substr(4);
@@ -157,8 +152,8 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const std::string* a
     if (it == alias_targets_.end()) return nullptr;
     key_id = it->second;
   }
-  auto it = keys_by_scoped_id_.find(scoped(acct, reg, key_id));
-  return it == keys_by_scoped_id_.end() ? nullptr : &kms_keys_[it->second];
+  auto it = keys_by_id_.find(IdentityKey{acct, reg, ResourceType::kKmsKey, key_id});
+  return it == keys_by_id_.end() ? nullptr : &kms_keys_[it->second];
 }
 
 }  // namespace atrest

@@ -48,10 +48,25 @@ class Inventory {
   std::vector<DynamoDbTable> tables_;
   std::vector<ElastiCache> caches_;
   std::vector<KmsKey> kms_keys_;
-  std::unordered_map<std::string, size_t> keys_by_arn_;
-  std::unordered_map<std::string, size_t> keys_by_scoped_id_;    // account|region|key id
-  std::unordered_map<std::string, std::string> alias_targets_;
-  std::unordered_map<std::string, size_t> caches_by_scoped_id_;  // account|region|id|type   // account|region|alias -> key id
+  // Identity of a resource: account and region are interned, so pointers compare; the id is a
+  // view into the resource itself (stable once finalize() has run), so keys allocate nothing.
+  struct IdentityKey {
+    const std::string* account;
+    const std::string* region;
+    ResourceType type;
+    std::string_view id;
+    bool operator==(const IdentityKey&) const = default;
+  };
+  struct IdentityHash {
+    size_t operator()(const IdentityKey& k) const;
+  };
+  template <class T>
+  friend void dedupe(std::vector<T>& items);
+
+  std::unordered_map<std::string_view, size_t> keys_by_arn_;
+  std::unordered_map<IdentityKey, size_t, IdentityHash> keys_by_id_;
+  std::unordered_map<IdentityKey, size_t, IdentityHash> caches_by_id_;
+  std::unordered_map<std::string, std::string> alias_targets_;  // account|region|alias -> key id
 };
 
 }  // namespace atrest

@@ -1,7 +1,6 @@
 #include "sources/snapshot/json_text.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -15,26 +14,6 @@
 #include <vector>
 
 namespace atrest {
-bool JsonBuffer::map(int fd, size_t file_size) {
-  unmap();
-  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t tail = file_size % page;
-  if (file_size == 0 || tail == 0 || page - tail < simdjson::SIMDJSON_PADDING) return false;
-  void* p = ::mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  if (p == MAP_FAILED) return false;
-  mapped_ = static_cast<const char*>(p);
-  mapped_size_ = file_size;
-  size_ = file_size;
-  return true;
-}
-
-void JsonBuffer::unmap() {
-  if (mapped_ != nullptr) ::munmap(const_cast<char*>(mapped_), mapped_size_);
-  mapped_ = nullptr;
-  mapped_size_ = 0;
-  size_ = 0;
-}
-
 char* JsonBuffer::reserve(size_t n) {
   if (n + simdjson::SIMDJSON_PADDING > capacity_) {
     const size_t cap = std::max(n, capacity_ * 2) + simdjson::SIMDJSON_PADDING;
@@ -47,19 +26,12 @@ char* JsonBuffer::reserve(size_t n) {
 }
 
 void JsonBuffer::resize(size_t n) {
-  unmap();
   reserve(n);
   size_ = n;
   std::memset(buf_.get() + n, 0, simdjson::SIMDJSON_PADDING);
 }
 
 void JsonBuffer::drop_prefix(size_t n) {
-  if (mapped_ != nullptr) {  // copy out of the read-only mapping first
-    const std::string rest(view().substr(n));
-    resize(rest.size());
-    std::memcpy(buf_.get(), rest.data(), rest.size());
-    return;
-  }
   std::memmove(buf_.get(), buf_.get() + n, size_ - n);
   resize(size_ - n);
 }
@@ -72,10 +44,6 @@ std::string read_file(const std::string& path, JsonBuffer& out) {
   if (fd < 0) return std::strerror(errno);
   struct stat st;
   const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-  if (sized && out.map(fd, static_cast<size_t>(st.st_size))) {
-    ::close(fd);
-    return {};
-  }
   size_t expected = sized ? static_cast<size_t>(st.st_size) : 65536;
   out.resize(0);
   size_t len = 0;
