@@ -9,6 +9,7 @@
 #include "checks/finding.h"
 #include "checks/settings.h"
 #include "model/inventory.h"
+#include "util/text.h"
 
 namespace atrest {
 
@@ -46,18 +47,6 @@ class CheckContext {
   std::vector<Finding>& out_;
   bool silent_;
 };
-
-// Case-insensitive ASCII comparison: API enums are upper case, templates may not be.
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 using CheckFn = void (*)(CheckContext&);
 

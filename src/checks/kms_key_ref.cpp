@@ -1,3 +1,4 @@
+// Finding the KMS key a resource names, with UNKNOWN or ERROR when it cannot be used.
 #include "checks/kms_key_ref.h"
 
 #include <fmt/format.h>

@@ -1,8 +1,9 @@
 // Parsing of check metadata documents (see metadata.h for the shape).
 #include "checks/metadata.h"
 
+#include "util/text.h"
+
 #include <simdjson.h>
-#include <strings.h>
 
 namespace atrest {
 namespace {
@@ -71,7 +72,7 @@ bool parse_severity(std::string_view text, Severity& out) {
   for (Severity s : {Severity::kInfo, Severity::kLow, Severity::kMedium, Severity::kHigh,
                      Severity::kCritical}) {
     std::string_view name = severity_name(s);
-    if (text.size() == name.size() && strncasecmp(text.data(), name.data(), name.size()) == 0) {
+    if (iequals(text, name)) {
       out = s;
       return true;
     }

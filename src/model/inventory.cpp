@@ -1,6 +1,8 @@
 // Inventory de-duplication and cross-resource lookups.
 #include "model/inventory.h"
 
+#include "util/text.h"
+
 #include <algorithm>
 
 namespace atrest {
@@ -67,30 +69,6 @@ void dedupe(std::vector<T>& items) {
   items = std::move(out);
 }
 
-namespace {
-
-// Splits "arn:partition:service:region:account:resource" into its parts.
-struct ArnParts {
-  std::string_view region, account, resource;
-};
-bool split_arn(std::string_view arn, ArnParts& out) {
-  if (!arn.starts_with("arn:")) return false;
-  std::string_view parts[6];
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) return false;
-    parts[i] = arn.substr(start, colon - start);
-    start = colon + 1;
-  }
-  out.region = parts[3];
-  out.account = parts[4];
-  out.resource = arn.substr(start);
-  return true;
-}
-
-}  // namespace
-
 void Inventory::add_kms_alias(const std::string* account, const std::string* region,
                               std::string alias, std::string target_key_id) {
   alias_targets_[scoped(account, region, alias)] = std::move(target_key_id);
@@ -109,7 +87,6 @@ void Inventory::finalize() {
     const KmsKey& k = kms_keys_[i];
     if (k.arn.is_known()) keys_by_arn_.emplace(k.arn.value(), i);
     keys_by_id_.emplace(IdentityKey{k.account, k.region, k.type, k.id}, i);
-    for (const auto& alias : k.aliases) alias_targets_.emplace(scoped(k.account, k.region, alias), k.id);
   }
   caches_by_id_.clear();
   caches_by_id_.reserve(caches_.size());
@@ -131,8 +108,8 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const std::string* a
   std::string owner_account = account ? *account : std::string();
   std::string owner_region = region ? *region : std::string();
   std::string_view name = ref;
-  ArnParts arn;
-  if (split_arn(ref, arn)) {
+  Arn arn;
+  if (parse_arn(ref, arn)) {
     if (arn.resource.starts_with("key/")) {
       if (auto it = keys_by_arn_.find(ref); it != keys_by_arn_.end()) {
         return &kms_keys_[it->second];

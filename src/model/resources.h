@@ -93,7 +93,6 @@ struct KmsKey : Resource {
   Field<std::string> key_spec;
   Field<std::string> deletion_date;
   Field<bool> rotation_enabled;
-  std::vector<std::string> aliases;  // alias names, e.g. "alias/aws/dynamodb"
 };
 
 }  // namespace atrest

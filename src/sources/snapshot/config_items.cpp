@@ -3,7 +3,7 @@
 // it does not record DAX or ElastiCache.
 #include <fmt/format.h>
 
-#include "checks/check.h"  // iequals
+#include "util/text.h"
 #include "sources/snapshot/internal.h"
 
 namespace atrest::snapshot {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <ctime>
 
-#include "checks/check.h"  // iequals
+#include "util/text.h"
 
 namespace atrest::snapshot {
 

@@ -14,6 +14,7 @@
 
 #include "sources/snapshot/internal.h"
 #include "sources/snapshot/json_text.h"
+#include "util/text.h"
 
 namespace atrest {
 namespace snapshot {
@@ -21,32 +22,8 @@ namespace {
 
 constexpr size_t kMaxDepth = 1024;  // simdjson's default nesting limit
 
-bool split_arn(std::string_view arn, std::string_view& region, std::string_view& account) {
-  if (!arn.starts_with("arn:")) return false;
-  size_t pos = 0;
-  std::string_view parts[5];
-  for (auto& part : parts) {
-    const size_t colon = arn.find(':', pos);
-    if (colon == std::string_view::npos) return false;
-    part = arn.substr(pos, colon - pos);
-    pos = colon + 1;
-  }
-  region = parts[3];
-  account = parts[4];
-  return true;
-}
-
 bool has_json_name(const std::string& name) {
-  auto ends_with_ci = [&](std::string_view suffix) {
-    if (name.size() < suffix.size()) return false;
-    for (size_t i = 0; i < suffix.size(); ++i) {
-      char c = name[name.size() - suffix.size() + i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      if (c != suffix[i]) return false;
-    }
-    return true;
-  };
-  return ends_with_ci(".json") || ends_with_ci(".json.gz");
+  return iends_with(name, ".json") || iends_with(name, ".json.gz");
 }
 
 struct FileList {
@@ -165,10 +142,10 @@ Origin FileReader::origin(const char* api) const {
 
 void FileReader::scope(Resource& r, std::string_view arn, std::string_view account,
                        std::string_view region) const {
-  std::string_view arn_region, arn_account;
-  if (split_arn(arn, arn_region, arn_account)) {
-    if (account.empty()) account = arn_account;
-    if (region.empty()) region = arn_region;
+  Arn parsed;
+  if (parse_arn(arn, parsed)) {
+    if (account.empty()) account = parsed.account;
+    if (region.empty()) region = parsed.region;
   }
   if (account.empty()) account = options.account;
   if (region.empty()) region = options.region;
