@@ -129,6 +129,13 @@ class ExitCodes(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertEqual(json.loads(r.stdout)["findings"], [])
 
+    def test_check_lists_take_one_value_per_option(self):
+        path = fixture("dax-encryption-at-rest", "fail-sse-absent.json")
+        r = atrest("scan", "--checks", "dax-encryption-at-rest", path, "--checks", "dax-multi-az", "--format", "json")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        ids = {f["check_id"] for f in json.loads(r.stdout)["findings"]}
+        self.assertEqual(ids, {"dax-encryption-at-rest", "dax-multi-az"})
+
     def test_skip_checks(self):
         path = fixture("dax-encryption-at-rest", "fail-sse-absent.json")
         r = atrest("scan", path, "--format", "json", "--skip-checks", "dax-encryption-at-rest,dax-multi-az")
@@ -167,12 +174,38 @@ class ExitCodes(unittest.TestCase):
 class BadInput(unittest.TestCase):
     def test_each_bad_file_is_one_line_and_never_a_crash(self):
         bad = SRC / "tests" / "fixtures" / "bad"
-        for path in sorted(bad.glob("*.json")):
+        files = sorted(bad.glob("*.json"))
+        self.assertGreaterEqual(len(files), 8)
+        for path in files:
             with self.subTest(path=path.name):
                 r = atrest("scan", path)
-                self.assertIn(r.returncode, (0, 2, 3), r.stderr)  # never a signal, never a FAIL from garbage
-                for line in r.stderr.splitlines():
-                    self.assertTrue(line.startswith("atrest: error: " + str(path)), line)
+                # Named alone: 2 when nothing could be read, 3 when a recognised file was broken;
+                # never 0, never a FAIL from garbage, never a signal.
+                self.assertIn(r.returncode, (2, 3), r.stderr)
+                lines = r.stderr.splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                self.assertTrue(lines[0].startswith("atrest: error: " + str(path) + ":"), lines[0])
+
+    def test_bad_files_beside_good_ones_make_the_scan_incomplete(self):
+        with tempfile.TemporaryDirectory() as d:
+            for path in (SRC / "tests" / "fixtures" / "bad").glob("*.json"):
+                shutil.copy(path, d)
+            shutil.copy(fixture("dax-encryption-at-rest", "pass-sse-enabled.json"), d)
+            r = atrest("scan", d, "--checks", "dax-encryption-at-rest")
+            self.assertEqual(r.returncode, 3, r.stderr)
+            self.assertIn("1 PASS", r.stdout)
+            self.assertNotIn("unrecognised.json", r.stderr, "another tool's JSON in a folder is skipped quietly")
+
+    def test_nothing_recognised_is_exit_two(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = atrest("scan", d)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("no aws CLI output", r.stderr)
+
+    def test_unwritable_output_is_an_error(self):
+        r = atrest("scan", fixture("dax-encryption-at-rest", "pass-sse-enabled.json"), "-o", "/dev/full")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot write the report", r.stderr)
 
     def test_directory_loop(self):
         with tempfile.TemporaryDirectory() as d:

@@ -32,11 +32,12 @@ class CheckContext {
   void error(const Resource& r, std::string message) { emit(r, Status::kError, std::move(message)); }
 
   // Calls fn for each resource the check applies to. Resources that could not be read are
-  // skipped here: the engine has already reported ERROR for them.
+  // skipped here (the engine has already reported ERROR for them), and so are tombstones of
+  // deleted resources.
   template <class T, class Fn>
   void for_each(const std::vector<T>& resources, Fn&& fn) {
     for (const T& r : resources) {
-      if (r.read_error == nullptr && meta.applies_to(r.type)) fn(r);
+      if (r.read_error == nullptr && !r.deleted && meta.applies_to(r.type)) fn(r);
     }
   }
 

@@ -22,20 +22,6 @@ struct SeverityValidator : public CLI::Validator {
   }
 };
 
-std::vector<std::string> split_ids(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const std::string& v : values) {
-    size_t start = 0;
-    while (start <= v.size()) {
-      size_t comma = v.find(',', start);
-      if (comma == std::string::npos) comma = v.size();
-      if (comma > start) out.push_back(v.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,7 +32,6 @@ int main(int argc, char** argv) {
 
   atrest::ScanOptions scan;
   std::string min_severity = "info", fail_on = "low";
-  std::vector<std::string> checks, skip_checks;
   bool no_color = false;
   auto* scan_cmd = app.add_subcommand("scan", "Scan aws CLI outputs and AWS Config snapshots");
   scan_cmd->add_option("paths", scan.paths, "Files or directories (walked recursively)")->required();
@@ -54,15 +39,20 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->default_val("text");
   scan_cmd->add_option("-o,--output", scan.output, "Write the report to FILE instead of stdout");
-  scan_cmd->add_option("--checks", checks, "Run only these check ids (comma-separated)");
-  scan_cmd->add_option("--skip-checks", skip_checks, "Do not run these check ids (comma-separated)");
+  // One value per occurrence (comma-separated ids), so that `--checks ID PATH` keeps PATH a path.
+  scan_cmd->add_option("--checks", scan.checks, "Run only these check ids (comma-separated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan_cmd->add_option("--skip-checks", scan.skip_checks, "Do not run these check ids (comma-separated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   scan_cmd->add_option("--min-severity", min_severity, "Report only checks of at least this severity")
       ->check(SeverityValidator());
   scan_cmd->add_option("--fail-on", fail_on, "Exit 1 when a check of at least this severity fails")
       ->check(SeverityValidator())
       ->default_val("low");
   scan_cmd->add_flag("--no-color", no_color, "Never colour the text report (NO_COLOR is honoured too)");
-  scan_cmd->add_flag("-q,--quiet", scan.quiet, "Print only the summary line and no input errors");
+  scan_cmd->add_flag("-q,--quiet", scan.quiet, "Text report: print only the summary line");
   scan_cmd->add_flag("--show-pass", scan.show_pass, "List PASS findings in the text report too");
   scan_cmd->add_option("--account", scan.account, "Account id for resources whose input names none");
   scan_cmd->add_option("--region", scan.region, "Region for resources whose input names none");
@@ -95,8 +85,6 @@ int main(int argc, char** argv) {
 
   atrest::parse_severity(min_severity, scan.min_severity);
   atrest::parse_severity(fail_on, scan.fail_on);
-  scan.checks = split_ids(checks);
-  scan.skip_checks = split_ids(skip_checks);
   const char* no_color_env = std::getenv("NO_COLOR");
   const bool to_terminal = scan.output.empty() && isatty(STDOUT_FILENO);
   scan.color = to_terminal && !no_color && !(no_color_env && *no_color_env) && scan.format == "text";

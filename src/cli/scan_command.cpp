@@ -56,6 +56,17 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return fmt::format("{}", fmt::join(items, sep));
 }
 
+// The input kinds this build can read; the catalog names more, which later sources add.
+const std::vector<std::string> kAvailableInputs = {"snapshot"};
+
+std::vector<std::string> available(const std::vector<std::string>& inputs) {
+  std::vector<std::string> out;
+  for (const std::string& i : inputs) {
+    if (std::find(kAvailableInputs.begin(), kAvailableInputs.end(), i) != kAvailableInputs.end()) out.push_back(i);
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_scan(const ScanOptions& options) {
@@ -90,11 +101,11 @@ int run_scan(const ScanOptions& options) {
   scan.findings = run_checks(inventory, settings, checks, options.min_severity);
   scan.finished_at = now_rfc3339();
 
-  if (!options.quiet) {
-    for (const InputSummary& in : scan.inputs) {
-      for (const std::string& e : in.errors) fmt::print(stderr, "atrest: error: {}\n", e);
-    }
+  // Input errors always reach stderr, one line each; --quiet only shortens the report.
+  for (const InputSummary& in : scan.inputs) {
+    for (const std::string& e : in.errors) fmt::print(stderr, "atrest: error: {}\n", e);
   }
+  bool write_failed;
   {
     Output out(out_file);
     if (options.format == "json") {
@@ -102,13 +113,25 @@ int run_scan(const ScanOptions& options) {
     } else {
       write_text_report(scan, TextOptions{options.color, options.show_pass, options.quiet}, out);
     }
+    out.flush();
+    write_failed = out.failed();
   }
-  if (out_file != stdout) std::fclose(out_file);
+  if (out_file != stdout && std::fclose(out_file) != 0) write_failed = true;
+  if (write_failed) {
+    fmt::print(stderr, "atrest: error: cannot write the report to {}\n",
+               options.output.empty() ? "stdout" : options.output);
+    return kExitUsage;
+  }
 
-  const bool nothing_read = std::all_of(scan.inputs.begin(), scan.inputs.end(), [](const InputSummary& in) {
-    return in.files_read == 0 && !in.errors.empty();
-  });
-  if (nothing_read) return kExitUsage;
+  // Nothing atrest reads was found: that is not a clean scan.
+  const bool nothing_recognised = std::all_of(scan.inputs.begin(), scan.inputs.end(),
+                                              [](const InputSummary& in) { return in.files_recognised == 0; });
+  if (nothing_recognised) {
+    if (count(scan).input_errors == 0) {
+      fmt::print(stderr, "atrest: error: no aws CLI output or AWS Config data found in the given paths\n");
+    }
+    return kExitUsage;
+  }
   const bool failed = std::any_of(scan.findings.begin(), scan.findings.end(), [&](const Finding& f) {
     return !f.muted && f.status == Status::kFail && f.check->severity >= options.fail_on;
   });
@@ -120,7 +143,7 @@ int run_checks_list(const std::string& format) {
   if (!catalog_ok()) return kExitUsage;
   std::string out;
   if (format == "json") {
-    // The metadata documents are the source of truth; print them as they are embedded.
+    // Per check: the catalog's inputs, and those this build can read today.
     out += "[";
     bool first = true;
     for (const CheckDef& d : all_checks()) {
@@ -129,19 +152,23 @@ int run_checks_list(const std::string& format) {
       first = false;
       std::vector<std::string> types;
       for (const std::string& t : m.resource_type_names) types.push_back(fmt::format("\"{}\"", t));
-      std::vector<std::string> inputs;
+      std::vector<std::string> inputs, ready;
       for (const std::string& i : m.inputs) inputs.push_back(fmt::format("\"{}\"", i));
-      out += fmt::format(R"({{"id":"{}","severity":"{}","service":"{}","resource_types":[{}],"inputs":[{}]}})",
-                         m.id, severity_name(m.severity), m.service, join(types, ","), join(inputs, ","));
+      for (const std::string& i : available(m.inputs)) ready.push_back(fmt::format("\"{}\"", i));
+      out += fmt::format(R"({{"id":"{}","title":"{}","severity":"{}","service":"{}","resource_types":[{}],)"
+                         R"("inputs":[{}],"available_inputs":[{}]}})",
+                         m.id, m.title, severity_name(m.severity), m.service, join(types, ","),
+                         join(inputs, ","), join(ready, ","));
     }
     out += "\n]\n";
   } else {
-    out += fmt::format("{:<36} {:<9} {:<12} {:<39} {}\n", "ID", "SEVERITY", "SERVICE", "INPUTS", "TITLE");
+    out += fmt::format("{:<36} {:<9} {:<12} {:<10} {}\n", "ID", "SEVERITY", "SERVICE", "INPUTS", "TITLE");
     for (const CheckDef& d : all_checks()) {
       const CheckMeta& m = d.meta;
-      out += fmt::format("{:<36} {:<9} {:<12} {:<39} {}\n", m.id, severity_name(m.severity), m.service,
-                         join(m.inputs, ","), m.title);
+      out += fmt::format("{:<36} {:<9} {:<12} {:<10} {}\n", m.id, severity_name(m.severity), m.service,
+                         join(available(m.inputs), ","), m.title);
     }
+    out += "\nINPUTS lists what this build reads; `atrest explain ID` shows the catalog's full list.\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
@@ -156,9 +183,10 @@ int run_explain(const std::string& check_id) {
   }
   const CheckMeta& m = def->meta;
   const std::vector<std::string>& types = m.resource_type_names;
-  std::string out = fmt::format("{} — {}\n\nSeverity:   {}\nService:    {}\nResources:  {}\nInputs:     {}\n\n",
-                                m.id, m.title, severity_name(m.severity), m.service, join(types, ", "),
-                                join(m.inputs, ", "));
+  std::string out = fmt::format(
+      "{} — {}\n\nSeverity:   {}\nService:    {}\nResources:  {}\nInputs:     {} (this build reads: {})\n\n",
+      m.id, m.title, severity_name(m.severity), m.service, join(types, ", "), join(m.inputs, ", "),
+      join(available(m.inputs), ", "));
   out += fmt::format("What is checked\n  {}\n\nRisk\n  {}\n\n", m.description, m.risk);
   if (!m.notes.empty()) {
     out += "Good to know\n";

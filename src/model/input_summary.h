@@ -13,7 +13,8 @@ struct InputSummary {
   SourceKind kind = SourceKind::kSnapshot;
   std::string source;               // path as given, or account/region
   size_t resources = 0;
-  size_t files_read = 0;
+  size_t files_read = 0;            // parsed as JSON
+  size_t files_recognised = 0;      // of those, recognised as an input atrest reads
   size_t files_skipped = 0;         // not recognised as any supported input
   std::vector<std::string> errors;  // one line each: "file:line:col: what went wrong"
 };

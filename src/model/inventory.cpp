@@ -4,6 +4,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace atrest {
 namespace {
@@ -52,8 +53,10 @@ void dedupe(std::vector<T>& items) {
       it->second = i;
     }
   }
+  // A deleted KMS key stays as a tombstone: tables that still name it must learn it is gone.
+  constexpr bool keep_tombstones = std::is_same_v<T, KmsKey>;
   if (first_seen.size() == items.size()) {  // no duplicates: the common case
-    std::erase_if(items, [](const T& r) { return r.deleted; });
+    if (!keep_tombstones) std::erase_if(items, [](const T& r) { return r.deleted; });
     return;
   }
   // Resolve every winner before moving any resource: moving invalidates the keys' views.
@@ -64,7 +67,7 @@ void dedupe(std::vector<T>& items) {
   std::vector<T> out;
   out.reserve(first_seen.size());
   for (size_t w : first_seen) {
-    if (!items[w].deleted) out.push_back(std::move(items[w]));
+    if (keep_tombstones || !items[w].deleted) out.push_back(std::move(items[w]));
   }
   items = std::move(out);
 }

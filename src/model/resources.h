@@ -43,7 +43,8 @@ struct Resource {
   const std::string* read_error = nullptr;  // interned reason, or null
   Detail detail = Detail::kDescribe;
   double observed_at = 0;  // epoch seconds of the observation (Config capture time); 0 if unknown
-  bool deleted = false;    // the newest observation says the resource no longer exists
+  bool deleted = false;    // the newest observation says it no longer exists (kept only for
+                           // KMS keys, so that their users can be told; checks skip it)
 
   explicit Resource(ResourceType t) : type(t) {}
 };

@@ -35,11 +35,13 @@ struct TextOptions {
   bool quiet = false;  // summary line only
 };
 
-// Buffered writer; flushes to the FILE in large blocks.
+// Buffered writer; flushes to the FILE in large blocks and remembers whether any write failed
+// (a full disk must not look like a clean report).
 class Output {
  public:
   explicit Output(std::FILE* f) : file_(f) { buf_.reserve(1 << 20); }
   ~Output() { flush(); }
+  bool failed() const { return failed_; }
   Output& operator<<(std::string_view s) {
     buf_.append(s);
     if (buf_.size() >= (1 << 20)) flush();
@@ -50,13 +52,15 @@ class Output {
     return *this;
   }
   void flush() {
-    if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), file_);
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) failed_ = true;
     buf_.clear();
+    if (std::fflush(file_) != 0) failed_ = true;
   }
 
  private:
   std::FILE* file_;
   std::string buf_;
+  bool failed_ = false;
 };
 
 void write_text_report(const ScanResult& scan, const TextOptions& options, Output& out);

@@ -18,9 +18,16 @@ ATREST_CHECK("dax-multi-az") {
       distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
       const int count = static_cast<int>(distinct.size());
       const std::string list = fmt::format("{}", fmt::join(distinct, ", "));
+      const int64_t listed = static_cast<int64_t>(zones.value().size());
+      const int64_t unlisted = c.total_nodes.is_known() ? c.total_nodes.value() - listed : 0;
       if (count >= min_azs) {
         ctx.pass(c, fmt::format("{} nodes span {} Availability Zones ({}).", zones.value().size(),
                                 count, list));
+      } else if (unlisted > 0 && count + unlisted >= min_azs) {
+        // Nodes still being added report no zone yet; they may land in the missing zones.
+        ctx.unknown(c, fmt::format("{} of {} nodes report a zone, spanning {} ({}); the other {} could "
+                                   "still reach {} zones.", listed, c.total_nodes.value(), count, list,
+                                   unlisted, min_azs));
       } else {
         ctx.fail(c, fmt::format("{} node(s) span only {} Availability Zone(s) ({}); at least {} "
                                 "are needed to survive the loss of a zone.",

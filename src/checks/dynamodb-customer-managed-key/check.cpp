@@ -20,6 +20,12 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
       ctx.fail(t, "The table uses the AWS owned key, not a customer managed KMS key.");
       return;
     }
+    if (t.sse_status.is_known() &&
+        (iequals(t.sse_status.value(), "DISABLING") || iequals(t.sse_status.value(), "DISABLED"))) {
+      ctx.fail(t, fmt::format("KMS encryption is {}: the table is moving to the AWS owned key.",
+                              t.sse_status.value()));
+      return;
+    }
     if (!t.kms_key_arn.is_known()) {
       ctx.unknown(t, fmt::format("The table uses KMS but its key is unknown: {}.",
                                  t.kms_key_arn.is_unknown() ? t.kms_key_arn.reason()

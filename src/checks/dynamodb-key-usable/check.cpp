@@ -8,11 +8,18 @@ namespace atrest {
 
 ATREST_CHECK("dynamodb-key-usable") {
   ctx.for_each(ctx.inventory.tables(), [&](const DynamoDbTable& t) {
-    if (t.table_status.is_known() &&
-        iequals(t.table_status.value(), "INACCESSIBLE_ENCRYPTION_CREDENTIALS")) {
-      ctx.fail(t, "The table is INACCESSIBLE_ENCRYPTION_CREDENTIALS: its KMS key cannot be used, "
-                  "reads and writes fail, and DynamoDB archives the table after seven days.");
-      return;
+    if (t.table_status.is_known()) {
+      const std::string& status = t.table_status.value();
+      if (iequals(status, "INACCESSIBLE_ENCRYPTION_CREDENTIALS")) {
+        ctx.fail(t, "The table is INACCESSIBLE_ENCRYPTION_CREDENTIALS: its KMS key cannot be used, "
+                    "reads and writes fail, and DynamoDB archives the table after seven days.");
+        return;
+      }
+      if (iequals(status, "ARCHIVING") || iequals(status, "ARCHIVED")) {
+        ctx.fail(t, fmt::format("The table is {}: its KMS key was unusable for more than seven days, "
+                                "so DynamoDB archived it; restore it from the archival backup.", status));
+        return;
+      }
     }
     if (t.sse_type.is_unknown()) {
       ctx.unknown(t, fmt::format("The table's encryption settings are unknown: {}.",
@@ -28,6 +35,11 @@ ATREST_CHECK("dynamodb-key-usable") {
     const std::string& ref = t.kms_key_arn.value();
     const KmsKey* key = find_key_or_report(ctx, t, ref);
     if (key == nullptr) return;
+    if (key->deleted) {
+      ctx.fail(t, fmt::format("The table's KMS key {} was deleted (AWS Config recorded its deletion): "
+                              "the table cannot be read again.", ref));
+      return;
+    }
     if (!key->key_state.is_known()) {
       ctx.unknown(t, fmt::format("The state of key {} is unknown: {}.", ref,
                                  key->key_state.is_unknown() ? key->key_state.reason()
@@ -37,6 +49,9 @@ ATREST_CHECK("dynamodb-key-usable") {
     const std::string& state = key->key_state.value();
     if (iequals(state, "Enabled")) {
       ctx.pass(t, fmt::format("The table's KMS key {} is Enabled.", ref));
+    } else if (iequals(state, "Creating") || iequals(state, "Updating")) {
+      // Transitional states of multi-Region keys: usability is decided once they settle.
+      ctx.unknown(t, fmt::format("The table's KMS key {} is {}; scan again when it settles.", ref, state));
     } else if (iequals(state, "PendingDeletion")) {
       std::string when = key->deletion_date.is_known()
                              ? fmt::format(" on {}", key->deletion_date.value())

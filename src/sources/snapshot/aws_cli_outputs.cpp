@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "sources/snapshot/internal.h"
+#include "util/text.h"
 
 namespace atrest::snapshot {
 namespace {
@@ -91,6 +92,7 @@ void read_table(FileReader& r, object o) {
     t.sse_status = string_field(sse_obj, "Status");
     t.sse_type = string_field(sse_obj, "SSEType");
     t.kms_key_arn = string_field(sse_obj, "KMSMasterKeyArn");
+    infer_sse_type(t);
   } else {
     t.sse_status = t.sse_type = t.kms_key_arn =
         Field<std::string>::unknown("SSEDescription is not an object");
@@ -178,10 +180,6 @@ void read_alias(FileReader& r, object o) {
 void read_continuous_backups(FileReader& r, object o) {
   PendingBackups b;
   b.input_index = r.input_index;
-  const std::string& path = *r.path;
-  const size_t slash = path.find_last_of('/');
-  b.directory = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
-  b.file_stem = path.substr(slash == std::string::npos ? 0 : slash + 1);
   b.file = r.path;
   element pitr;
   object pitr_obj;
@@ -195,50 +193,114 @@ void read_continuous_backups(FileReader& r, object o) {
   r.pending_backups.push_back(std::move(b));
 }
 
-}  // namespace
+// Shape tests: the field that names the resource, and the service in its ARN when it has one.
+bool arn_service_is(object o, std::string_view arn_key, std::string_view service) {
+  std::string_view arn;
+  Arn parsed;
+  return o[arn_key].get(arn) != simdjson::SUCCESS || (parse_arn(arn, parsed) && parsed.service == service);
+}
+bool is_dax_cluster(object o) {
+  element e;
+  return present(o, "ClusterName", e) && arn_service_is(o, "ClusterArn", "dax");
+}
+bool is_replication_group(object o) {
+  element e;
+  return present(o, "ReplicationGroupId", e);
+}
+bool is_cache_cluster(object o) {
+  element e;
+  return present(o, "CacheClusterId", e);
+}
+bool is_serverless_cache(object o) {
+  element e;
+  return present(o, "ServerlessCacheName", e);
+}
+bool is_listed_key(object o) {
+  element e;
+  return present(o, "KeyId", e);
+}
+bool is_alias(object o) {
+  element e;
+  return present(o, "AliasName", e);
+}
+// Timestream and Glue print {"Table": {...}} too; a DynamoDB table has a key schema or a
+// dynamodb ARN.
+bool is_dynamodb_table(object o) {
+  element e;
+  std::string_view arn;
+  Arn parsed;
+  if (o["TableArn"].get(arn) == simdjson::SUCCESS) return parse_arn(arn, parsed) && parsed.service == "dynamodb";
+  return present(o, "TableName", e) && (present(o, "KeySchema", e) || present(o, "AttributeDefinitions", e));
+}
+bool is_key_metadata(object o) {
+  element e;
+  return present(o, "KeyId", e) && (present(o, "KeyState", e) || present(o, "KeyManager", e));
+}
 
-bool read_aws_cli_output(FileReader& r, object root) {
-  bool recognised = false;
+struct ListShape {
+  const char* key;
+  ShapeTest ours;
+  void (*read)(FileReader&, object, size_t);
+};
+
+const ListShape kLists[] = {
+    {"Clusters", is_dax_cluster, read_dax_cluster},
+    {"ReplicationGroups", is_replication_group,
+     [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheReplicationGroup); }},
+    {"CacheClusters", is_cache_cluster,
+     [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheCacheCluster); }},
+    {"ServerlessCaches", is_serverless_cache,
+     [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheServerlessCache); }},
+    {"Keys", is_listed_key, read_listed_key},
+    {"Aliases", is_alias, [](FileReader& r, object o, size_t) { read_alias(r, o); }},
+};
+
+// A single object under `key`: returns whether it was there and ours.
+bool one_object(FileReader& r, object root, const char* key, ShapeTest ours, void (*read)(FileReader&, object)) {
   element e;
   object o;
-  // dax describe-clusters: "Clusters" (ElastiCache's list is "CacheClusters").
-  recognised |= each_object(r, root, "Clusters", "ClusterName",
-                            [&](object c, size_t i) { read_dax_cluster(r, c, i); });
-  if (present(root, "Table", e)) {
-    recognised = true;
-    if (e.get(o) == simdjson::SUCCESS) {
-      read_table(r, o);
-    } else {
-      r.error(fmt::format("Table is {}, expected an object", type_word(e)));
-    }
+  if (!present(root, key, e)) return false;
+  if (e.get(o) != simdjson::SUCCESS) {
+    r.error(fmt::format("{} is {}, expected an object", key, type_word(e)));
+    return true;
   }
-  if (present(root, "ContinuousBackupsDescription", e)) {
-    recognised = true;
-    if (e.get(o) == simdjson::SUCCESS) {
-      read_continuous_backups(r, o);
-    } else {
-      r.error("ContinuousBackupsDescription is not an object");
+  if (ours != nullptr && !ours(o)) return false;
+  read(r, o);
+  return true;
+}
+
+}  // namespace
+
+bool read_aws_cli_output(FileReader& r, element root) {
+  // `aws ... --query Clusters` and the like print the bare list.
+  array items;
+  if (root.get(items) == simdjson::SUCCESS) {
+    for (const ListShape& shape : kLists) {
+      if (each_object_of(r, items, shape.key, shape.ours,
+                         [&](object o, size_t i) { shape.read(r, o, i); })) {
+        return items.begin() != items.end();  // an empty list could be anything's
+      }
     }
+    return false;
   }
-  recognised |= each_object(r, root, "ReplicationGroups", "ReplicationGroupId", [&](object c, size_t i) {
-    read_elasticache(r, c, i, ResourceType::kElastiCacheReplicationGroup);
-  });
-  recognised |= each_object(r, root, "CacheClusters", "CacheClusterId", [&](object c, size_t i) {
-    read_elasticache(r, c, i, ResourceType::kElastiCacheCacheCluster);
-  });
-  recognised |= each_object(r, root, "ServerlessCaches", "ServerlessCacheName", [&](object c, size_t i) {
-    read_elasticache(r, c, i, ResourceType::kElastiCacheServerlessCache);
-  });
-  if (present(root, "KeyMetadata", e)) {
-    recognised = true;
-    if (e.get(o) == simdjson::SUCCESS) {
-      read_key_metadata(r, o);
-    } else {
-      r.error(fmt::format("KeyMetadata is {}, expected an object", type_word(e)));
-    }
+  object obj;
+  if (root.get(obj) != simdjson::SUCCESS) return false;
+  // `--query Table` / `--query KeyMetadata` print the bare object.
+  if (is_dynamodb_table(obj)) {
+    read_table(r, obj);
+    return true;
   }
-  recognised |= each_object(r, root, "Keys", "KeyId", [&](object k, size_t i) { read_listed_key(r, k, i); });
-  recognised |= each_object(r, root, "Aliases", "AliasName", [&](object a, size_t) { read_alias(r, a); });
+  if (is_key_metadata(obj)) {
+    read_key_metadata(r, obj);
+    return true;
+  }
+  bool recognised = false;
+  for (const ListShape& shape : kLists) {
+    recognised |= each_object(r, obj, shape.key, shape.ours, [&](object o, size_t i) { shape.read(r, o, i); });
+  }
+  recognised |= one_object(r, obj, "Table", is_dynamodb_table, read_table);
+  recognised |= one_object(r, obj, "KeyMetadata", nullptr, read_key_metadata);
+  recognised |= one_object(r, obj, "ContinuousBackupsDescription", nullptr, read_continuous_backups);
   return recognised;
 }
 

@@ -10,7 +10,8 @@ namespace atrest::snapshot {
 namespace {
 
 // Which configuration paths a select-resource-config query returned. A path that was not
-// selected is UNKNOWN, never absent.
+// selected (itself or an ancestor) is UNKNOWN, never absent: selecting
+// configuration.ssedescription.status says nothing about ssedescription.ssetype.
 struct Coverage {
   std::vector<std::string> selected;  // e.g. "configuration.ssedescription"
   bool covers(std::string_view path) const {
@@ -19,9 +20,6 @@ struct Coverage {
       if (iequals(sel, path)) return true;
       if (path.size() > sel.size() && path[sel.size()] == '.' && iequals(path.substr(0, sel.size()), sel)) {
         return true;  // "configuration" covers "configuration.ssedescription"
-      }
-      if (sel.size() > path.size() && sel[path.size()] == '.' && iequals(sel.substr(0, path.size()), path)) {
-        return true;  // "configuration.ssedescription.status" tells whether ssedescription exists
       }
     }
     return false;
@@ -54,15 +52,66 @@ bool is_deleted(std::string_view status) {
          status == "ResourceNotRecorded";
 }
 
-// A configuration field: present -> read; missing -> absent if the item covers it, else unknown.
-Field<std::string> config_string(const Item& item, std::string_view key) {
-  if (!item.has_config) return Field<std::string>::unknown(item.no_config_reason);
-  Field<std::string> f = string_field(item.config, key, true);
-  if (f.is_absent() && !item.covers(fmt::format("configuration.{}", key))) {
-    return Field<std::string>::unknown(
-        fmt::format("configuration.{} was not selected in the Config query", key));
+enum class Found { kPresent, kAbsent, kUnknown };
+
+// Looks up configuration.<dotted path> (each segment matched exactly, then case-insensitively).
+// Missing means absent when the item covers the path, unknown otherwise.
+Found find_config(const Item& item, std::string_view dotted, element& out, std::string& why) {
+  const std::string full = fmt::format("configuration.{}", dotted);
+  auto missing = [&] {
+    if (item.coverage != nullptr && !item.covers(full)) {
+      why = full + " was not selected in the Config query";
+      return Found::kUnknown;
+    }
+    return Found::kAbsent;
+  };
+  if (!item.has_config) {
+    if (item.coverage != nullptr) return missing();  // a select result without configuration
+    why = item.no_config_reason;
+    return Found::kUnknown;
   }
-  return f;
+  object at = item.config;
+  size_t start = 0;
+  while (true) {
+    const size_t dot = dotted.find('.', start);
+    const std::string_view segment = dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start);
+    if (!present(at, segment, out, true)) return missing();
+    if (dot == std::string_view::npos) return Found::kPresent;
+    if (out.get(at) != simdjson::SUCCESS) {
+      why = fmt::format("configuration.{} is {}, not an object", dotted.substr(0, dot), type_word(out));
+      return Found::kUnknown;
+    }
+    start = dot + 1;
+  }
+}
+
+Field<std::string> config_string(const Item& item, std::string_view dotted) {
+  element e;
+  std::string why;
+  switch (find_config(item, dotted, e, why)) {
+    case Found::kAbsent: return Field<std::string>::absent();
+    case Found::kUnknown: return Field<std::string>::unknown(why);
+    case Found::kPresent: break;
+  }
+  std::string_view v;
+  if (e.get(v) == simdjson::SUCCESS) return Field<std::string>::known(std::string(v));
+  return Field<std::string>::unknown(fmt::format("configuration.{} is {}, not a string", dotted, type_word(e)));
+}
+
+// Fields AWS Config does not record for a type: absent in an item means unknown, not false.
+Field<bool> config_bool_not_recorded(const Item& item, std::string_view dotted, std::string_view what) {
+  element e;
+  std::string why;
+  if (find_config(item, dotted, e, why) != Found::kPresent) {
+    return Field<bool>::unknown(fmt::format("AWS Config does not record {}", what));
+  }
+  bool b;
+  std::string_view v;
+  if (e.get(b) == simdjson::SUCCESS) return Field<bool>::known(b);
+  if (e.get(v) == simdjson::SUCCESS && (iequals(v, "true") || iequals(v, "false"))) {
+    return Field<bool>::known(iequals(v, "true"));
+  }
+  return Field<bool>::unknown(fmt::format("configuration.{} is {}, not a boolean", dotted, type_word(e)));
 }
 
 // Decodes one supplementaryConfiguration value: API outputs carry JSON text, files carry objects.
@@ -84,30 +133,23 @@ bool supplementary_value(FileReader& r, const Item& item, std::string_view key, 
 void fill_table(FileReader& r, const Item& item, DynamoDbTable& t) {
   t.table_status = config_string(item, "tableStatus");
   element sse;
-  object sse_obj;
-  if (!item.has_config) {
-    t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::unknown(item.no_config_reason);
-  } else if (present(item.config, "ssedescription", sse, true)) {
-    if (sse.get(sse_obj) == simdjson::SUCCESS) {
-      t.sse_status = string_field(sse_obj, "status", true);
-      t.sse_type = string_field(sse_obj, "ssetype", true);
-      t.kms_key_arn = string_field(sse_obj, "kmsmasterKeyArn", true);
-    } else {
-      t.sse_status = t.sse_type = t.kms_key_arn =
-          Field<std::string>::unknown("configuration.ssedescription is not an object");
-    }
-  } else if (item.covers("configuration.ssedescription")) {
-    // As in DescribeTable: no ssedescription means the default AWS owned key.
-    t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::absent();
-  } else {
-    t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::unknown(
-        "configuration.ssedescription was not selected in the Config query");
+  std::string why;
+  switch (find_config(item, "ssedescription", sse, why)) {
+    case Found::kAbsent:  // as in DescribeTable: no ssedescription means the AWS owned key
+      t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::absent();
+      break;
+    case Found::kUnknown:
+      t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::unknown(why);
+      break;
+    case Found::kPresent:
+      t.sse_status = config_string(item, "ssedescription.status");
+      t.sse_type = config_string(item, "ssedescription.ssetype");
+      t.kms_key_arn = config_string(item, "ssedescription.kmsmasterKeyArn");
+      infer_sse_type(t);
+      break;
   }
-  t.deletion_protection = item.has_config ? bool_field(item.config, "deletionProtectionEnabled", true)
-                                          : Field<bool>::absent();
-  if (t.deletion_protection.is_absent()) {
-    t.deletion_protection = Field<bool>::unknown("AWS Config does not record DeletionProtectionEnabled");
-  }
+  t.deletion_protection =
+      config_bool_not_recorded(item, "deletionProtectionEnabled", "DeletionProtectionEnabled");
   element backups;
   object backups_obj, pitr_obj;
   element pitr;
@@ -131,8 +173,17 @@ void fill_key(FileReader& r, const Item& item, KmsKey& k) {
   k.key_manager = config_string(item, "keyManager");
   k.key_origin = config_string(item, "origin");
   k.key_spec = config_string(item, "keySpec");
-  k.deletion_date = item.has_config ? time_field(item.config, "deletionDate", true)
-                                    : Field<std::string>::unknown(item.no_config_reason);
+  element when;
+  std::string why;
+  switch (find_config(item, "deletionDate", when, why)) {
+    case Found::kAbsent: k.deletion_date = Field<std::string>::absent(); break;
+    case Found::kUnknown: k.deletion_date = Field<std::string>::unknown(why); break;
+    case Found::kPresent: {
+      double t;
+      k.deletion_date = parse_time(when, t) ? Field<std::string>::known(format_time(t))
+                                            : Field<std::string>::unknown("configuration.deletionDate is not a timestamp");
+    }
+  }
   element rotation;
   if (supplementary_value(r, item, "KeyRotationStatus", rotation)) {
     bool b;
@@ -165,6 +216,11 @@ void read_item(FileReader& r, object o, const char* api, const Coverage* coverag
   item.api = api;
   item.coverage = coverage;
   item.type = text(o, "resourceType");
+  if (item.type.empty()) {
+    r.error(fmt::format("{}: the item has no resourceType{}; item skipped", where,
+                        coverage != nullptr ? " (add resourceType to the SELECT clause)" : ""));
+    return;
+  }
   if (item.type != "AWS::DynamoDB::Table" && item.type != "AWS::KMS::Key") return;  // not ours
   item.id = text(o, "resourceId");
   if (item.id.empty()) {
@@ -220,9 +276,23 @@ void read_item(FileReader& r, object o, const char* api, const Coverage* coverag
 }
 
 // Keys AWS Config did not return (batch-get): the data could not be read, so ERROR, not absence.
+// They rank below any real observation, so a retry's output in another file wins. A batch-get
+// call covers one account and region, so the returned items tell the scope of the missing ones.
 void read_unprocessed(FileReader& r, object root) {
   element e;
   array list;
+  std::string_view batch_account, batch_region;
+  for (const char* items_key : {"baseConfigurationItems", "BaseConfigurationItems"}) {
+    if (present(root, items_key, e) && e.get(list) == simdjson::SUCCESS) {
+      for (element item : list) {
+        object o;
+        if (item.get(o) != simdjson::SUCCESS) continue;
+        batch_account = text(o, "accountId", "awsAccountId");
+        batch_region = text(o, "awsRegion");
+        break;
+      }
+    }
+  }
   for (const char* key : {"unprocessedResourceKeys", "UnprocessedResourceIdentifiers"}) {
     if (!present(root, key, e) || e.get(list) != simdjson::SUCCESS) continue;
     for (element k : list) {
@@ -235,8 +305,11 @@ void read_unprocessed(FileReader& r, object root) {
         resource.id = std::string(id);
         resource.read_error =
             intern("AWS Config returned it in unprocessed keys; retry batch-get-resource-config");
+        resource.detail = Detail::kListing;
         resource.origin = r.origin("config:BatchGetResourceConfig");
-        r.scope(resource, "", text(o, "SourceAccountId"), text(o, "SourceRegion"));
+        std::string_view account = text(o, "SourceAccountId");
+        std::string_view region = text(o, "SourceRegion");
+        r.scope(resource, "", account.empty() ? batch_account : account, region.empty() ? batch_region : region);
         r.add(std::move(resource));
       };
       if (type == "AWS::DynamoDB::Table") add_unreadable(DynamoDbTable());
@@ -246,7 +319,7 @@ void read_unprocessed(FileReader& r, object root) {
 }
 
 bool read_item_list(FileReader& r, object root, const char* key, const char* api) {
-  return each_object(r, root, key, {}, [&](object item, size_t index) {
+  return each_object(r, root, key, nullptr, [&](object item, size_t index) {
     read_item(r, item, api, nullptr, fmt::format("{}[{}]", key, index));
   });
 }
@@ -316,8 +389,15 @@ bool read_config_items(FileReader& r, object root) {
       }
     }
   }
-  // Oversized change notifications carry only a summary without configuration: nothing to read.
-  recognised |= present(root, "configurationItemSummary", e);
+  // Oversized change notifications carry only a summary; the item itself is in S3.
+  if (present(root, "configurationItemSummary", e)) {
+    recognised = true;
+    std::string_view key;
+    if (root["s3ObjectKey"].get(key) != simdjson::SUCCESS) key = {};
+    r.error(fmt::format("an oversized change notification carries no configuration; read the item "
+                        "from S3{} or with get-resource-config-history",
+                        key.empty() ? std::string() : fmt::format(" ({})", key)));
+  }
   recognised |= read_select_results(r, root);
   return recognised;
 }

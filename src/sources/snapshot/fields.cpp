@@ -64,6 +64,15 @@ Field<std::string> time_field(object o, std::string_view key, bool ci) {
   return Field<std::string>::unknown(fmt::format("{} is not a timestamp", key));
 }
 
+void infer_sse_type(DynamoDbTable& t) {
+  if (!t.sse_type.is_absent()) return;
+  if (t.kms_key_arn.is_known()) {
+    t.sse_type = Field<std::string>::known("KMS");
+  } else {
+    t.sse_type = Field<std::string>::unknown("SSEDescription reports no SSEType and no key");
+  }
+}
+
 namespace {
 
 bool digits(std::string_view s, size_t at, size_t n, int& out) {
@@ -92,7 +101,7 @@ bool parse_time(element e, double& out) {
   double num;
   if (e.get(num) == simdjson::SUCCESS) {
     out = num > 1e11 ? num / 1000.0 : num;
-    return true;
+    return out >= 0 && out < 253402300800.0;  // 1970 to 9999: anything else is not a timestamp
   }
   std::string_view s;
   if (e.get(s) != simdjson::SUCCESS) return false;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/field.h"
+#include "model/resources.h"
 
 namespace atrest::snapshot {
 
@@ -41,5 +42,10 @@ Field<std::string> time_field(object o, std::string_view key, bool ci = false);
 // number (epoch seconds, or milliseconds when larger than 1e11) into epoch seconds.
 bool parse_time(element e, double& epoch_seconds);
 std::string format_time(double epoch_seconds);
+
+// Inside an SSEDescription that is present, a missing SSEType means KMS when a key is named (the
+// only type that names one) and is otherwise unknown; absent stays reserved for "no
+// SSEDescription at all", which is the AWS owned key.
+void infer_sse_type(DynamoDbTable& t);
 
 }  // namespace atrest::snapshot

@@ -19,8 +19,6 @@ namespace atrest::snapshot {
 // all files are read (see snapshot_source.cpp).
 struct PendingBackups {
   size_t input_index;  // which InputSummary an error belongs to
-  std::string directory;
-  std::string file_stem;
   const std::string* file;
   Field<std::string> pitr_status;
   Field<int64_t> recovery_days;
@@ -56,23 +54,18 @@ struct FileReader {
   }
 };
 
-// Calls fn(object, index) for each object in root[key]; reports items of the wrong shape.
-// The list is ours only if its first object carries `id_key` (Redshift's describe-clusters also
-// prints "Clusters", with ClusterIdentifier), so other tools' output is skipped, not an error.
-// An empty id_key skips that test.
+// Tells whether an item of a list is the kind a reader expects (other tools print lists of the
+// same name: Redshift's describe-clusters also has "Clusters").
+using ShapeTest = bool (*)(object item);
+
+// Calls fn(object, index) for each object of an array; reports items of the wrong shape. The
+// array is ours only if its first object passes `ours` (null: no test), so another tool's
+// output is skipped, not an error. Returns whether the array was taken as ours.
 template <class Fn>
-bool each_object(FileReader& r, object root, std::string_view key, std::string_view id_key, Fn&& fn) {
-  element e;
-  if (!present(root, key, e)) return false;
-  array items;
-  if (e.get(items) != simdjson::SUCCESS) {
-    r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
-    return true;
-  }
+bool each_object_of(FileReader& r, array items, std::string_view key, ShapeTest ours, Fn&& fn) {
   object first;
-  element unused;
-  if (!id_key.empty() && items.begin() != items.end() &&
-      (*items.begin()).get(first) == simdjson::SUCCESS && !present(first, id_key, unused)) {
+  if (ours != nullptr && items.begin() != items.end() &&
+      (*items.begin()).get(first) == simdjson::SUCCESS && !ours(first)) {
     return false;
   }
   size_t index = 0;
@@ -88,13 +81,28 @@ bool each_object(FileReader& r, object root, std::string_view key, std::string_v
   return true;
 }
 
+// The same for root[key]; a value that is not an array is an error.
+template <class Fn>
+bool each_object(FileReader& r, object root, std::string_view key, ShapeTest ours, Fn&& fn) {
+  element e;
+  if (!present(root, key, e)) return false;
+  array items;
+  if (e.get(items) != simdjson::SUCCESS) {
+    r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
+    return true;
+  }
+  return each_object_of(r, items, key, ours, std::forward<Fn>(fn));
+}
+
+enum class DocumentResult { kError, kRecognised, kNotRecognised };
+
 // Parses one document and hands it to every reader; counts it read, skipped or in error.
-void read_document(const std::string* file, std::string_view padded_text,
+DocumentResult read_document(const std::string* file, std::string_view padded_text,
                    simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
                    InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index);
 
 // Each returns true when it recognised the document (even if parts of it were bad).
-bool read_aws_cli_output(FileReader& reader, object root);
+bool read_aws_cli_output(FileReader& reader, element root);
 bool read_config_items(FileReader& reader, object root);
 
 }  // namespace atrest::snapshot

@@ -65,6 +65,10 @@ std::string read_file(const std::string& path, JsonBuffer& out) {
   return err;
 }
 
+// A compressed file may not expand beyond this (AWS Config delivers at most ~150 MB files):
+// a gzip bomb is an error, not an out-of-memory kill.
+constexpr size_t kMaxInflated = size_t{1} << 30;
+
 std::string gunzip(std::string_view compressed, JsonBuffer& out) {
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) return "cannot initialise zlib";
@@ -82,6 +86,10 @@ std::string gunzip(std::string_view compressed, JsonBuffer& out) {
     if (rc != Z_OK && rc != Z_STREAM_END) break;
     len += room - zs.avail_out;
     out.resize(len);
+    if (len > kMaxInflated) {
+      inflateEnd(&zs);
+      return "1:1: decompresses to more than 1 GiB; refusing to read it";
+    }
     // Concatenated gzip members: keep going.
     if (rc == Z_STREAM_END && zs.avail_in > 0) rc = inflateReset(&zs);
   }

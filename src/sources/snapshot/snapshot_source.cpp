@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 #include "sources/snapshot/internal.h"
@@ -89,40 +90,54 @@ void walk(const std::string& root, FileList& out, InputSummary& summary) {
   }
 }
 
-// Matches describe-continuous-backups outputs (which name no table) to tables: the table whose
-// name appears in the file name, among the tables described in the same directory; else the only
-// table described in that directory.
+std::string directory_of(std::string_view path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? std::string(".") : std::string(path.substr(0, slash));
+}
+
+// Matches describe-continuous-backups outputs (which name no table) to tables described in the
+// same directory: a table whose name is one of the dot-separated parts of the file name
+// (dynamodb-describe-continuous-backups.orders.json), else the only table in that directory.
 void attach_backups(std::vector<PendingBackups>& pending, Inventory& inventory,
                     std::vector<InputSummary>& summaries) {
   if (pending.empty()) return;
-  auto dir_of = [](const std::string* file) {
-    if (file == nullptr) return std::string();
-    const size_t slash = file->find_last_of('/');
-    return slash == std::string::npos ? std::string(".") : file->substr(0, slash);
-  };
+  std::unordered_map<std::string, std::vector<DynamoDbTable*>> by_dir_and_name;  // "dir\0name"
+  std::unordered_map<std::string, std::vector<DynamoDbTable*>> by_dir;
+  for (DynamoDbTable& t : inventory.mutable_tables()) {
+    if (t.detail != Detail::kDescribe || t.origin.file == nullptr) continue;
+    std::string dir = directory_of(*t.origin.file);
+    by_dir_and_name[dir + '\0' + t.id].push_back(&t);
+    by_dir[std::move(dir)].push_back(&t);
+  }
   for (PendingBackups& b : pending) {
-    DynamoDbTable* match = nullptr;
-    size_t best = 0, in_dir = 0;
-    DynamoDbTable* only = nullptr;
-    for (DynamoDbTable& t : inventory.mutable_tables()) {
-      if (t.detail != Detail::kDescribe || dir_of(t.origin.file) != b.directory) continue;
-      ++in_dir;
-      only = &t;
-      if (t.id.size() > best && b.file_stem.find(t.id) != std::string::npos) {
-        match = &t;
-        best = t.id.size();
-      }
+    const std::string dir = directory_of(*b.file);
+    const size_t slash = b.file->find_last_of('/');
+    const std::string_view name = std::string_view(*b.file).substr(slash == std::string::npos ? 0 : slash + 1);
+    const std::vector<DynamoDbTable*>* match = nullptr;
+    size_t start = 0;
+    while (match == nullptr && start <= name.size()) {
+      size_t dot = name.find('.', start);
+      if (dot == std::string_view::npos) dot = name.size();
+      auto it = by_dir_and_name.find(dir + '\0' + std::string(name.substr(start, dot - start)));
+      if (it != by_dir_and_name.end()) match = &it->second;
+      start = dot + 1;
     }
-    if (match == nullptr && in_dir == 1) match = only;
+    if (match == nullptr) {
+      auto it = by_dir.find(dir);
+      if (it != by_dir.end() && it->second.size() == 1) match = &it->second;
+    }
     if (match == nullptr) {
       summaries[b.input_index].errors.push_back(fmt::format(
           "{}: describe-continuous-backups output names no table, and no describe-table output in "
-          "the same directory matches its file name; name the file after the table",
+          "the same directory matches its file name; name the file after the table "
+          "(e.g. continuous-backups.<table>.json)",
           *b.file));
       continue;
     }
-    match->pitr_status = b.pitr_status;
-    match->pitr_recovery_days = b.recovery_days;
+    for (DynamoDbTable* t : *match) {
+      t->pitr_status = b.pitr_status;
+      t->pitr_recovery_days = b.recovery_days;
+    }
   }
 }
 
@@ -153,7 +168,7 @@ void FileReader::scope(Resource& r, std::string_view arn, std::string_view accou
   r.region = region.empty() ? nullptr : intern(region);
 }
 
-void read_document(const std::string* file, std::string_view text,
+DocumentResult read_document(const std::string* file, std::string_view text,
                    simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
                    InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index) {
   simdjson::dom::element root;
@@ -163,17 +178,16 @@ void read_document(const std::string* file, std::string_view text,
     summary.errors.push_back(where.empty()
                                  ? fmt::format("{}: invalid JSON: {}", *file, simdjson::error_message(err))
                                  : fmt::format("{}:{}", *file, where));
-    return;
+    return DocumentResult::kError;
   }
   ++summary.files_read;
-  simdjson::dom::object obj;
   FileReader reader(file, options, inventory, summary, pending, input_index);
-  bool recognised = false;
-  if (root.get(obj) == simdjson::SUCCESS) {
-    recognised = read_aws_cli_output(reader, obj);
-    recognised |= read_config_items(reader, obj);
-  }
-  if (!recognised) ++summary.files_skipped;
+  bool recognised = read_aws_cli_output(reader, root);
+  simdjson::dom::object obj;
+  if (root.get(obj) == simdjson::SUCCESS) recognised |= read_config_items(reader, obj);
+  if (!recognised) return DocumentResult::kNotRecognised;
+  ++summary.files_recognised;
+  return DocumentResult::kRecognised;
 }
 
 }  // namespace snapshot
@@ -185,7 +199,9 @@ InputSummary load_snapshot_text(std::string_view name, std::string_view text,
   std::vector<snapshot::PendingBackups> pending;
   simdjson::dom::parser parser;
   simdjson::padded_string padded(text);
-  snapshot::read_document(intern(name), std::string_view(padded.data(), padded.size()), parser, options, inventory, summaries[0], pending, 0);
+  const auto result = snapshot::read_document(intern(name), std::string_view(padded.data(), padded.size()),
+                                              parser, options, inventory, summaries[0], pending, 0);
+  if (result == snapshot::DocumentResult::kNotRecognised) ++summaries[0].files_skipped;
   snapshot::attach_backups(pending, inventory, summaries);
   return summaries[0];
 }
@@ -201,12 +217,14 @@ std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
     summary.kind = SourceKind::kSnapshot;
     summary.source = path;
     struct stat st;
-    if (stat(path.c_str(), &st) != 0) {
-      summary.errors.push_back(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+    if (path.empty() || stat(path.c_str(), &st) != 0) {
+      summary.errors.push_back(fmt::format("{}: cannot read: {}", path.empty() ? "\"\"" : path,
+                                           path.empty() ? "empty path" : std::strerror(errno)));
       continue;
     }
     snapshot::FileList list;
-    if (S_ISDIR(st.st_mode)) {
+    const bool directory = S_ISDIR(st.st_mode);
+    if (directory) {
       snapshot::walk(path, list, summary);
     } else {
       list.files.push_back(path);  // named explicitly: always read, whatever its name
@@ -218,8 +236,16 @@ std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
         summary.errors.push_back(fmt::format("{}: {}", file, err));
         continue;
       }
-      snapshot::read_document(interned, text.view(), parser, options, inventory, summary, pending,
-                              summaries.size() - 1);
+      const auto result = snapshot::read_document(interned, text.view(), parser, options, inventory,
+                                                  summary, pending, summaries.size() - 1);
+      if (result == snapshot::DocumentResult::kNotRecognised) {
+        if (directory) {
+          ++summary.files_skipped;  // another tool's JSON in a folder we walk: not our business
+        } else {
+          summary.errors.push_back(fmt::format(
+              "{}: not an aws CLI describe/list output or AWS Config item that atrest reads", file));
+        }
+      }
     }
   }
   if (!summaries.empty()) snapshot::attach_backups(pending, inventory, summaries);

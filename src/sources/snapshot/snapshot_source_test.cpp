@@ -70,9 +70,10 @@ TEST_F(SnapshotSource, TableWithoutSseDescriptionUsesTheOwnedKey) {
 }
 
 TEST_F(SnapshotSource, ContinuousBackupsAttachToTheTableNamedInTheFileName) {
-  write("acct/orders.json", R"({"Table": {"TableName": "orders"}})");
-  write("acct/orders-archive.json", R"({"Table": {"TableName": "orders-archive"}})");
-  write("acct/orders-archive.pitr.json", R"({"ContinuousBackupsDescription": {
+  write("acct/orders.json", R"({"Table": {"TableName": "orders", "KeySchema": []}})");
+  write("acct/backups.json", R"({"Table": {"TableName": "backups", "KeySchema": []}})");
+  write("acct/orders-archive.json", R"({"Table": {"TableName": "orders-archive", "KeySchema": []}})");
+  write("acct/dynamodb-describe-continuous-backups.orders-archive.json", R"({"ContinuousBackupsDescription": {
       "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {
       "PointInTimeRecoveryStatus": "ENABLED", "RecoveryPeriodInDays": 35}}})");
   auto s = load({dir_.string()});
