@@ -156,6 +156,55 @@ TEST_F(SnapshotSource, BadFilesAreOneLineErrorsAndTheRestIsRead) {
   EXPECT_NE(s[1].errors[0].find("missing: cannot read"), std::string::npos);
 }
 
+TEST_F(SnapshotSource, OtherToolsTablesAndClustersAreNotOurs) {
+  write("d/timestream.json", R"({"Table": {"Arn": "arn:aws:timestream:eu-west-1:1:database/db/table/metrics",
+      "TableName": "metrics", "DatabaseName": "db", "TableStatus": "ACTIVE"}})");
+  write("d/glue.json", R"({"Table": {"Name": "events", "DatabaseName": "lake"}})");
+  write("d/memorydb.json", R"({"Clusters": [{"Name": "mem", "ARN": "arn:aws:memorydb:eu-west-1:1:cluster/mem"}]})");
+  write("d/other-dax-arn.json", R"({"Clusters": [{"ClusterName": "x", "ClusterArn": "arn:aws:redshift:eu-west-1:1:cluster:x"}]})");
+  auto s = load({(dir_ / "d").string()});
+  EXPECT_TRUE(s[0].errors.empty()) << s[0].errors[0];
+  EXPECT_EQ(s[0].files_skipped, 4u);
+  EXPECT_EQ(inv_.size(), 0u);
+}
+
+TEST_F(SnapshotSource, BareListsAndObjectsFromQueryOptionsAreRead) {
+  write("q/clusters.json", R"([{"ClusterName": "c", "ClusterArn": "arn:aws:dax:eu-west-1:1:cache/c"}])");
+  write("q/table.json", R"({"TableName": "t", "TableArn": "arn:aws:dynamodb:eu-west-1:1:table/t"})");
+  write("q/key.json", R"({"KeyId": "k", "KeyState": "Enabled", "Arn": "arn:aws:kms:eu-west-1:1:key/k"})");
+  write("q/empty-list.json", "[]");
+  auto s = load({(dir_ / "q").string()});
+  EXPECT_TRUE(s[0].errors.empty()) << s[0].errors[0];
+  EXPECT_EQ(inv_.dax_clusters().size(), 1u);
+  EXPECT_EQ(inv_.tables().size(), 1u);
+  EXPECT_EQ(inv_.kms_keys().size(), 1u);
+  EXPECT_EQ(s[0].files_skipped, 1u) << "an empty list could be anything's";
+}
+
+TEST_F(SnapshotSource, ConfigItemsThatCannotBeReadSayWhy) {
+  auto s = load({write("select.json", R"({"Results": ["{\"resourceId\":\"orders\"}"],
+      "QueryInfo": {"SelectFields": [{"Name": "resourceId"}]}})"),
+                 write("note.json", R"({"configurationItemSummary": {"resourceType": "AWS::DynamoDB::Table"},
+      "s3ObjectKey": "AWSLogs/1/Config/x.json.gz", "messageType": "OversizedConfigurationItemChangeNotification"})")});
+  ASSERT_EQ(s[0].errors.size(), 1u);
+  EXPECT_NE(s[0].errors[0].find("add resourceType to the SELECT clause"), std::string::npos) << s[0].errors[0];
+  ASSERT_EQ(s[1].errors.size(), 1u);
+  EXPECT_NE(s[1].errors[0].find("AWSLogs/1/Config/x.json.gz"), std::string::npos) << s[1].errors[0];
+}
+
+TEST_F(SnapshotSource, ExplicitlyNamedUnrecognisedFilesAreErrors) {
+  auto s = load({write("package.json", R"({"name": "x"})")});
+  ASSERT_EQ(s[0].errors.size(), 1u);
+  EXPECT_NE(s[0].errors[0].find("not an aws CLI"), std::string::npos);
+}
+
+TEST_F(SnapshotSource, ImpossibleTimestampsAreUnknown) {
+  load({write("k.json", R"({"KeyMetadata": {"KeyId": "k", "Arn": "arn:aws:kms:eu-west-1:1:key/k",
+      "KeyState": "PendingDeletion", "DeletionDate": 1e300}})")});
+  ASSERT_EQ(inv_.kms_keys().size(), 1u);
+  EXPECT_TRUE(inv_.kms_keys()[0].deletion_date.is_unknown());
+}
+
 TEST_F(SnapshotSource, DirectoryLoopsAreCutOnce) {
   write("root/sub/dax.json", R"({"Clusters": [{"ClusterName": "ok"}]})");
   fs::create_directory_symlink(dir_ / "root", dir_ / "root/sub/loop");
