@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--show-pass", scan.show_pass, "List PASS findings in the text report too");
   scan_cmd->add_option("--account", scan.account, "Account id for resources whose input names none");
   scan_cmd->add_option("--region", scan.region, "Region for resources whose input names none");
+  scan_cmd->add_option("-j,--jobs", scan.jobs, "Files read in parallel (default: one per CPU)")
+      ->check(CLI::Range(1, 1024));
 
   std::string list_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List the check catalog");

@@ -94,7 +94,7 @@ int run_scan(const ScanOptions& options) {
   ScanResult& scan = *kept_scan;
   scan.tool_version = ATREST_VERSION;
   scan.started_at = now_rfc3339();
-  scan.inputs = load_snapshots(options.paths, SnapshotOptions{options.account, options.region}, inventory);
+  scan.inputs = load_snapshots(options.paths, SnapshotOptions{options.account, options.region, options.jobs}, inventory);
   inventory.finalize();
   scan.resources = inventory.size();
   Settings settings;

@@ -27,6 +27,7 @@ struct ScanOptions {
   bool show_pass = false;
   std::string account;
   std::string region;
+  size_t jobs = 0;
 };
 
 int run_scan(const ScanOptions& options);

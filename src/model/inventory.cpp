@@ -72,6 +72,26 @@ void dedupe(std::vector<T>& items) {
   items = std::move(out);
 }
 
+namespace {
+template <class T>
+void append(std::vector<T>& into, std::vector<T>& from) {
+  if (into.empty()) {
+    into.swap(from);
+  } else {
+    into.insert(into.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+  from.clear();
+}
+}  // namespace
+
+void Inventory::absorb(Inventory&& other) {
+  append(dax_clusters_, other.dax_clusters_);
+  append(tables_, other.tables_);
+  append(caches_, other.caches_);
+  append(kms_keys_, other.kms_keys_);
+  for (auto& [alias, target] : other.alias_targets_) alias_targets_[alias] = std::move(target);
+}
+
 void Inventory::add_kms_alias(const std::string* account, const std::string* region,
                               std::string alias, std::string target_key_id) {
   alias_targets_[scoped(account, region, alias)] = std::move(target_key_id);

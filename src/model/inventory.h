@@ -18,6 +18,8 @@ class Inventory {
   void add(DynamoDbTable r) { tables_.push_back(std::move(r)); }
   void add(ElastiCache r) { caches_.push_back(std::move(r)); }
   void add(KmsKey r) { kms_keys_.push_back(std::move(r)); }
+  // Moves every resource and alias of `other` to the end of this inventory (in order).
+  void absorb(Inventory&& other);
   void add_kms_alias(const std::string* account, const std::string* region, std::string alias,
                      std::string target_key_id);
 

@@ -1,5 +1,6 @@
 // Small shared pieces of the model: string interning and type names.
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "model/field.h"
@@ -17,12 +18,20 @@ struct TransparentHash {
 
 const std::string* intern(std::string_view s) {
   // Node-based set: element addresses stay valid across rehashing. Transparent lookup: a string
-  // already interned costs a hash and a compare, no allocation.
+  // already interned costs a hash and a compare, no allocation. Each thread first asks its own
+  // cache (keyed by views into the pool), so parallel readers rarely take the lock.
   static std::unordered_set<std::string, TransparentHash, std::equal_to<>> pool;
   static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
-  if (auto it = pool.find(s); it != pool.end()) return &*it;
-  return &*pool.emplace(s).first;
+  thread_local std::unordered_map<std::string_view, const std::string*> cache;
+  if (auto it = cache.find(s); it != cache.end()) return it->second;
+  const std::string* interned;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = pool.find(s);
+    interned = it != pool.end() ? &*it : &*pool.emplace(s).first;
+  }
+  cache.emplace(*interned, interned);
+  return interned;
 }
 
 const char* source_kind_name(SourceKind kind) {

@@ -7,6 +7,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -206,12 +210,55 @@ InputSummary load_snapshot_text(std::string_view name, std::string_view text,
   return summaries[0];
 }
 
+namespace snapshot {
+namespace {
+
+struct FileTask {
+  size_t input;       // index of the path argument it came from
+  std::string path;
+  bool in_directory;  // found by walking (unrecognised JSON is skipped) or named explicitly
+};
+
+// What reading one file produced, kept apart so files can be read in parallel and merged in
+// their order: the result does not depend on the number of threads.
+struct FileOutcome {
+  Inventory found;
+  InputSummary partial;
+  std::vector<PendingBackups> pending;
+};
+
+void read_file(const FileTask& task, const SnapshotOptions& options, simdjson::dom::parser& parser,
+               JsonBuffer& text, FileOutcome& out) {
+  if (std::string err = load_json_text(task.path, text); !err.empty()) {
+    out.partial.errors.push_back(fmt::format("{}: {}", task.path, err));
+    return;
+  }
+  const auto result = read_document(intern(task.path), text.view(), parser, options, out.found,
+                                    out.partial, out.pending, task.input);
+  if (result != DocumentResult::kNotRecognised) return;
+  if (task.in_directory) {
+    ++out.partial.files_skipped;  // another tool's JSON in a folder we walk: not our business
+  } else {
+    out.partial.errors.push_back(
+        fmt::format("{}: not an aws CLI describe/list output or AWS Config item that atrest reads", task.path));
+  }
+}
+
+void merge(InputSummary& into, InputSummary&& from) {
+  into.resources += from.resources;
+  into.files_read += from.files_read;
+  into.files_recognised += from.files_recognised;
+  into.files_skipped += from.files_skipped;
+  for (std::string& e : from.errors) into.errors.push_back(std::move(e));
+}
+
+}  // namespace
+}  // namespace snapshot
+
 std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
                                          const SnapshotOptions& options, Inventory& inventory) {
   std::vector<InputSummary> summaries;
-  std::vector<snapshot::PendingBackups> pending;
-  simdjson::dom::parser parser;
-  JsonBuffer text;
+  std::vector<snapshot::FileTask> tasks;
   for (const std::string& path : paths) {
     InputSummary& summary = summaries.emplace_back();
     summary.kind = SourceKind::kSnapshot;
@@ -222,32 +269,51 @@ std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
                                            path.empty() ? "empty path" : std::strerror(errno)));
       continue;
     }
+    if (!S_ISDIR(st.st_mode)) {
+      tasks.push_back({summaries.size() - 1, path, false});  // named explicitly: read whatever its name
+      continue;
+    }
     snapshot::FileList list;
-    const bool directory = S_ISDIR(st.st_mode);
-    if (directory) {
-      snapshot::walk(path, list, summary);
-    } else {
-      list.files.push_back(path);  // named explicitly: always read, whatever its name
-    }
+    snapshot::walk(path, list, summary);
     summary.files_skipped = list.skipped;
-    for (const std::string& file : list.files) {
-      const std::string* interned = intern(file);
-      if (std::string err = load_json_text(file, text); !err.empty()) {
-        summary.errors.push_back(fmt::format("{}: {}", file, err));
-        continue;
-      }
-      const auto result = snapshot::read_document(interned, text.view(), parser, options, inventory,
-                                                  summary, pending, summaries.size() - 1);
-      if (result == snapshot::DocumentResult::kNotRecognised) {
-        if (directory) {
-          ++summary.files_skipped;  // another tool's JSON in a folder we walk: not our business
-        } else {
-          summary.errors.push_back(fmt::format(
-              "{}: not an aws CLI describe/list output or AWS Config item that atrest reads", file));
-        }
-      }
-    }
+    for (std::string& file : list.files) tasks.push_back({summaries.size() - 1, std::move(file), true});
   }
+
+  // Worker threads read files; this thread merges each outcome in file order as soon as it is
+  // ready and frees it, so memory holds the inventory plus a few files in flight, not two copies.
+  std::vector<snapshot::FileOutcome> outcomes(tasks.size());
+  std::vector<char> done(tasks.size(), 0);
+  std::mutex mu;
+  std::condition_variable ready;
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    simdjson::dom::parser parser;
+    JsonBuffer text;
+    for (size_t i = next++; i < tasks.size(); i = next++) {
+      snapshot::read_file(tasks[i], options, parser, text, outcomes[i]);
+      std::lock_guard<std::mutex> lock(mu);
+      done[i] = 1;
+      ready.notify_one();
+    }
+  };
+  size_t jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min(jobs, std::max<size_t>(1, tasks.size()));
+  std::vector<std::thread> threads;
+  for (size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
+
+  std::vector<snapshot::PendingBackups> pending;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      ready.wait(lock, [&] { return done[i] != 0; });
+    }
+    snapshot::FileOutcome& out = outcomes[i];
+    snapshot::merge(summaries[tasks[i].input], std::move(out.partial));
+    inventory.absorb(std::move(out.found));
+    for (auto& b : out.pending) pending.push_back(std::move(b));
+    out = snapshot::FileOutcome();
+  }
+  for (std::thread& t : threads) t.join();
   if (!summaries.empty()) snapshot::attach_backups(pending, inventory, summaries);
   return summaries;
 }

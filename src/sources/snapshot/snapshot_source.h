@@ -14,6 +14,7 @@ namespace atrest {
 struct SnapshotOptions {
   std::string account;  // used when a resource carries no ARN or account of its own
   std::string region;
+  size_t jobs = 0;  // files read in parallel; 0: one per hardware thread
 };
 
 // Reads every path (files, or directories walked recursively) into `inventory`, one
