@@ -24,12 +24,21 @@ class CheckContext {
   const Inventory& inventory;
   const Settings& settings;
 
-  void pass(const Resource& r, std::string message) { emit(r, Status::kPass, std::move(message)); }
-  void fail(const Resource& r, std::string message) { emit(r, Status::kFail, std::move(message)); }
-  void unknown(const Resource& r, std::string message) {
-    emit(r, Status::kUnknown, std::move(message));
+  // `where` is the field the verdict rests on: the finding points at where it was written
+  // (templates), else at the resource.
+  template <class T = int>
+  void pass(const Resource& r, std::string message, const Field<T>& where = Field<T>()) {
+    emit(r, Status::kPass, std::move(message), where.line(), where.column());
   }
-  void error(const Resource& r, std::string message) { emit(r, Status::kError, std::move(message)); }
+  template <class T = int>
+  void fail(const Resource& r, std::string message, const Field<T>& where = Field<T>()) {
+    emit(r, Status::kFail, std::move(message), where.line(), where.column());
+  }
+  template <class T = int>
+  void unknown(const Resource& r, std::string message, const Field<T>& where = Field<T>()) {
+    emit(r, Status::kUnknown, std::move(message), where.line(), where.column());
+  }
+  void error(const Resource& r, std::string message) { emit(r, Status::kError, std::move(message), 0, 0); }
 
   // Calls fn for each resource the check applies to. Resources that could not be read are
   // skipped here (the engine has already reported ERROR for them), and so are tombstones of
@@ -37,13 +46,18 @@ class CheckContext {
   template <class T, class Fn>
   void for_each(const std::vector<T>& resources, Fn&& fn) {
     for (const T& r : resources) {
-      if (r.read_error == nullptr && !r.deleted && meta.applies_to(r.type)) fn(r);
+      if (r.read_error == nullptr && !r.deleted && meta.applies_to(r.type) && meta.accepts(r.origin.kind)) fn(r);
     }
   }
 
  private:
-  void emit(const Resource& r, Status s, std::string message) {
-    if (!silent_) out_.push_back(Finding{&meta, &r, s, false, std::move(message)});
+  void emit(const Resource& r, Status s, std::string message, uint32_t line, uint32_t column) {
+    if (silent_) return;
+    if (line == 0) {
+      line = r.origin.line;
+      column = r.origin.column;
+    }
+    out_.push_back(Finding{&meta, &r, s, false, line, column, std::move(message)});
   }
   std::vector<Finding>& out_;
   bool silent_;

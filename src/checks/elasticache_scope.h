@@ -12,7 +12,7 @@ inline bool judged_through_group(const CheckContext& ctx, const ElastiCache& c) 
   if (c.type != ResourceType::kElastiCacheCacheCluster) return false;
   if (!c.replication_group_id.is_known() || c.replication_group_id.value().empty()) return false;
   return ctx.inventory.find_cache(ResourceType::kElastiCacheReplicationGroup,
-                                  c.replication_group_id.value(), c.account, c.region) != nullptr;
+                                  c.replication_group_id.value(), c) != nullptr;
 }
 
 inline const char* engine_display_name(const ElastiCache& c) {

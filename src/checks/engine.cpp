@@ -7,7 +7,7 @@ namespace {
 template <class T>
 void report_unreadable(CheckContext& ctx, const std::vector<T>& resources) {
   for (const T& r : resources) {
-    if (r.read_error != nullptr && !r.deleted && ctx.meta.applies_to(r.type)) {
+    if (r.read_error != nullptr && !r.deleted && ctx.meta.applies_to(r.type) && ctx.meta.accepts(r.origin.kind)) {
       ctx.error(r, "Could not read the resource: " + *r.read_error);
     }
   }

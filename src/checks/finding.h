@@ -17,6 +17,8 @@ struct Finding {
   const Resource* resource;  // owned by the Inventory, which outlives the findings
   Status status;
   bool muted = false;
+  uint32_t line = 0;         // where the judged value was written (0: unknown); file from origin
+  uint32_t column = 0;
   std::string message;       // why, in one sentence
 };
 

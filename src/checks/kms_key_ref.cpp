@@ -6,7 +6,7 @@
 namespace atrest {
 
 const KmsKey* find_key_or_report(CheckContext& ctx, const Resource& r, std::string_view ref) {
-  const KmsKey* key = ctx.inventory.find_kms_key(ref, r.account, r.region);
+  const KmsKey* key = ctx.inventory.find_kms_key(ref, r);
   if (key == nullptr) {
     ctx.unknown(r, fmt::format("The KMS key {} is not in the scanned input; add the output of "
                                "`aws kms describe-key --key-id {}`.", ref, ref));

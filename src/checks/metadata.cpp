@@ -87,6 +87,21 @@ bool CheckMeta::applies_to(ResourceType t) const {
   return false;
 }
 
+bool CheckMeta::accepts(SourceKind kind) const {
+  const char* input = "snapshot";
+  switch (kind) {
+    case SourceKind::kSnapshot: input = "snapshot"; break;
+    case SourceKind::kCloudFormation: input = "cloudformation"; break;
+    case SourceKind::kTerraform:
+    case SourceKind::kTerraformPlan: input = "terraform"; break;
+    case SourceKind::kAws: input = "live"; break;
+  }
+  for (const std::string& i : inputs) {
+    if (i == input) return true;
+  }
+  return false;
+}
+
 std::string parse_check_meta(std::string_view json, CheckMeta& out) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);

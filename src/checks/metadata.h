@@ -42,6 +42,9 @@ struct CheckMeta {
   std::vector<std::string> notes;
 
   bool applies_to(ResourceType t) const;
+  // Whether the catalog marks the check for resources read by that kind of source (a check
+  // meant for live and snapshot data says nothing about a template).
+  bool accepts(SourceKind kind) const;
 };
 
 // Parses one metadata document; returns an error message, empty on success.

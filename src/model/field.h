@@ -4,6 +4,7 @@
 // always becomes an UNKNOWN finding, never PASS or FAIL.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,15 @@ class Field {
   bool is_absent() const { return state_ == State::kAbsent; }
   bool is_unknown() const { return state_ == State::kUnknown; }
 
+  // Where the value was written (IaC sources); 0 when the source has no positions.
+  Field& at(uint32_t line, uint32_t column) {
+    line_ = line;
+    column_ = column;
+    return *this;
+  }
+  uint32_t line() const { return line_; }
+  uint32_t column() const { return column_; }
+
   const T& value() const { return value_; }
   T value_or(T fallback) const { return is_known() ? value_ : std::move(fallback); }
   std::string_view reason() const {
@@ -50,6 +60,8 @@ class Field {
  private:
   enum class State : unsigned char { kUnknown, kAbsent, kKnown };
   State state_ = State::kUnknown;
+  uint32_t line_ = 0;
+  uint32_t column_ = 0;
   T value_{};
   const std::string* reason_ = nullptr;
 };

@@ -26,6 +26,7 @@ size_t Inventory::IdentityHash::operator()(const IdentityKey& k) const {
   size_t h = std::hash<std::string_view>{}(k.id);
   h ^= std::hash<const void*>{}(k.account) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   h ^= std::hash<const void*>{}(k.region) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= std::hash<const void*>{}(k.file) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return h ^ static_cast<size_t>(k.type);
 }
 
@@ -43,7 +44,7 @@ void dedupe(std::vector<T>& items) {
   first_seen.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     const T& r = items[i];
-    auto [it, inserted] = winner.emplace(IdentityKey{r.account, r.region, r.type, r.id}, i);
+    auto [it, inserted] = winner.emplace(Inventory::identity(r), i);
     if (inserted) {
       first_seen.push_back(i);
       continue;
@@ -62,7 +63,7 @@ void dedupe(std::vector<T>& items) {
   // Resolve every winner before moving any resource: moving invalidates the keys' views.
   for (size_t& i : first_seen) {
     const T& r = items[i];
-    i = winner.at(IdentityKey{r.account, r.region, r.type, r.id});
+    i = winner.at(Inventory::identity(r));
   }
   std::vector<T> out;
   out.reserve(first_seen.size());
@@ -109,51 +110,52 @@ void Inventory::finalize() {
   for (size_t i = 0; i < kms_keys_.size(); ++i) {
     const KmsKey& k = kms_keys_[i];
     if (k.arn.is_known()) keys_by_arn_.emplace(k.arn.value(), i);
-    keys_by_id_.emplace(IdentityKey{k.account, k.region, k.type, k.id}, i);
+    keys_by_id_.emplace(identity(k), i);
   }
   caches_by_id_.clear();
   caches_by_id_.reserve(caches_.size());
   for (size_t i = 0; i < caches_.size(); ++i) {
     const ElastiCache& c = caches_[i];
-    caches_by_id_.emplace(IdentityKey{c.account, c.region, c.type, c.id}, i);
+    caches_by_id_.emplace(identity(c), i);
   }
 }
 
-const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id,
-                                         const std::string* account,
-                                         const std::string* region) const {
-  auto it = caches_by_id_.find(IdentityKey{account, region, type, id});
+const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id, const Resource& from) const {
+  IdentityKey key = identity(from);
+  key.type = type;
+  key.id = id;
+  auto it = caches_by_id_.find(key);
   return it == caches_by_id_.end() ? nullptr : &caches_[it->second];
 }
 
-const KmsKey* Inventory::find_kms_key(std::string_view ref, const std::string* account,
-                                      const std::string* region) const {
-  std::string owner_account = account ? *account : std::string();
-  std::string owner_region = region ? *region : std::string();
+const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from) const {
+  const std::string* account = from.account;
+  const std::string* region = from.region;
   std::string_view name = ref;
   Arn arn;
   if (parse_arn(ref, arn)) {
     if (arn.resource.starts_with("key/")) {
-      if (auto it = keys_by_arn_.find(ref); it != keys_by_arn_.end()) {
-        return &kms_keys_[it->second];
-      }
+      if (auto it = keys_by_arn_.find(ref); it != keys_by_arn_.end()) return &kms_keys_[it->second];
       name = arn.resource.substr(4);
     } else {
       name = arn.resource;  // "alias/..."
     }
-    owner_account = arn.account;
-    owner_region = arn.region;
+    account = arn.account.empty() ? nullptr : intern(arn.account);
+    region = arn.region.empty() ? nullptr : intern(arn.region);
   }
-  const std::string* acct = owner_account.empty() ? nullptr : intern(owner_account);
-  const std::string* reg = owner_region.empty() ? nullptr : intern(owner_region);
   std::string key_id(name);
   if (name.starts_with("alias/")) {
-    auto it = alias_targets_.find(scoped(acct, reg, name));
+    auto it = alias_targets_.find(scoped(account, region, name));
     if (it == alias_targets_.end()) return nullptr;
     key_id = it->second;
   }
-  auto it = keys_by_id_.find(IdentityKey{acct, reg, ResourceType::kKmsKey, key_id});
-  return it == keys_by_id_.end() ? nullptr : &kms_keys_[it->second];
+  const std::string* file = is_iac(from.origin.kind) ? from.origin.file : nullptr;
+  for (const std::string* scope_file : {file, static_cast<const std::string*>(nullptr)}) {
+    auto it = keys_by_id_.find(IdentityKey{account, region, scope_file, ResourceType::kKmsKey, key_id});
+    if (it != keys_by_id_.end()) return &kms_keys_[it->second];
+    if (file == nullptr) break;
+  }
+  return nullptr;
 }
 
 }  // namespace atrest

@@ -33,13 +33,12 @@ class Inventory {
   std::vector<DynamoDbTable>& mutable_tables() { return tables_; }
 
   // Resolves a key reference as AWS does: key ARN, alias ARN, "alias/name" or a bare key id.
-  // Bare ids and alias names are looked up in the account and region of the referring resource.
-  const KmsKey* find_kms_key(std::string_view ref, const std::string* account,
-                             const std::string* region) const;
+  // Bare ids and alias names are looked up in the account and region of the referring resource
+  // (and, for templates, in its file first: a logical id names a key of the same template).
+  const KmsKey* find_kms_key(std::string_view ref, const Resource& from) const;
 
   // A replication group, cache cluster or serverless cache by its id in an account and region.
-  const ElastiCache* find_cache(ResourceType type, std::string_view id, const std::string* account,
-                                const std::string* region) const;
+  const ElastiCache* find_cache(ResourceType type, std::string_view id, const Resource& from) const;
 
   size_t size() const {
     return dax_clusters_.size() + tables_.size() + caches_.size() + kms_keys_.size();
@@ -55,10 +54,14 @@ class Inventory {
   struct IdentityKey {
     const std::string* account;
     const std::string* region;
+    const std::string* file;  // IaC only: logical names are per template
     ResourceType type;
     std::string_view id;
     bool operator==(const IdentityKey&) const = default;
   };
+  static IdentityKey identity(const Resource& r) {
+    return {r.account, r.region, is_iac(r.origin.kind) ? r.origin.file : nullptr, r.type, r.id};
+  }
   struct IdentityHash {
     size_t operator()(const IdentityKey& k) const;
   };

@@ -25,14 +25,20 @@ TEST(Inventory, FindsKeysByArnAliasAndBareId) {
   const auto* acct = intern("111122223333");
   const auto* eu = intern("eu-west-1");
   const auto* us = intern("us-east-1");
-  ASSERT_NE(inv.find_kms_key("arn:aws:kms:eu-west-1:111122223333:key/1111", nullptr, nullptr), nullptr);
-  EXPECT_EQ(inv.find_kms_key("1111", acct, eu)->id, "1111");
-  EXPECT_EQ(inv.find_kms_key("1111", acct, us), nullptr) << "bare ids are scoped to the region";
-  EXPECT_EQ(inv.find_kms_key("alias/orders", acct, eu)->id, "1111");
-  EXPECT_EQ(inv.find_kms_key("alias/aws/dynamodb", acct, us)->id, "2222");
-  EXPECT_EQ(inv.find_kms_key("arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb", nullptr, nullptr)->id,
+  auto from = [](const std::string* account, const std::string* region) {
+    DynamoDbTable t;
+    t.account = account;
+    t.region = region;
+    return t;
+  };
+  ASSERT_NE(inv.find_kms_key("arn:aws:kms:eu-west-1:111122223333:key/1111", from(nullptr, nullptr)), nullptr);
+  EXPECT_EQ(inv.find_kms_key("1111", from(acct, eu))->id, "1111");
+  EXPECT_EQ(inv.find_kms_key("1111", from(acct, us)), nullptr) << "bare ids are scoped to the region";
+  EXPECT_EQ(inv.find_kms_key("alias/orders", from(acct, eu))->id, "1111");
+  EXPECT_EQ(inv.find_kms_key("alias/aws/dynamodb", from(acct, us))->id, "2222");
+  EXPECT_EQ(inv.find_kms_key("arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb", from(nullptr, nullptr))->id,
             "2222");
-  EXPECT_EQ(inv.find_kms_key("arn:aws:kms:eu-west-1:999999999999:key/1111", nullptr, nullptr), nullptr)
+  EXPECT_EQ(inv.find_kms_key("arn:aws:kms:eu-west-1:999999999999:key/1111", from(nullptr, nullptr)), nullptr)
       << "the same key id in another account is another key";
 }
 

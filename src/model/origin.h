@@ -9,6 +9,10 @@ namespace atrest {
 enum class SourceKind : unsigned char { kSnapshot, kCloudFormation, kTerraform, kTerraformPlan, kAws };
 
 const char* source_kind_name(SourceKind kind);
+// Templates and configurations: the same logical name in two files is two resources.
+inline bool is_iac(SourceKind kind) {
+  return kind == SourceKind::kCloudFormation || kind == SourceKind::kTerraform || kind == SourceKind::kTerraformPlan;
+}
 
 struct Origin {
   SourceKind kind = SourceKind::kSnapshot;

@@ -56,6 +56,9 @@ struct DaxCluster : Resource {
   Field<std::string> endpoint_encryption;   // ClusterEndpointEncryptionType: NONE | TLS
   Field<int64_t> total_nodes;
   Field<std::vector<std::string>> node_availability_zones;  // one entry per node
+  // Zones asked for at creation (IaC AvailabilityZones). Absent: none asked, so DAX spreads the
+  // nodes over the subnet group's zones itself.
+  Field<std::vector<std::string>> requested_availability_zones;
   Field<std::string> subnet_group;
   Field<std::vector<std::string>> security_group_ids;
   Field<std::string> iam_role_arn;

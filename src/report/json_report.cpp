@@ -145,9 +145,9 @@ void write_json_report(const ScanResult& scan, Output& out) {
       b += "{\"file\":";
       str(b, *r.origin.file);
       b += ",\"line\":";
-      b += r.origin.line ? std::to_string(r.origin.line) : std::string("null");
+      b += f.line ? std::to_string(f.line) : std::string("null");
       b += ",\"column\":";
-      b += r.origin.column ? std::to_string(r.origin.column) : std::string("null");
+      b += f.column ? std::to_string(f.column) : std::string("null");
       b += '}';
     }
     b += ",\"message\":";

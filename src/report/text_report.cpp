@@ -106,8 +106,9 @@ void write_text_report(const ScanResult& scan, const TextOptions& options, Outpu
                             where.empty() ? "" : "  ", where);
         line += p.reset();
       }
-      line += fmt::format("    {}{:<7}{}  {:<8}  {:<34}  {}\n", p.status(f->status), status_name(f->status),
-                          p.reset(), severity_name(f->check->severity), f->check->id, f->message);
+      const std::string at = f->line && f->line != r.origin.line ? fmt::format(" (line {})", f->line) : "";
+      line += fmt::format("    {}{:<7}{}  {:<8}  {:<34}  {}{}\n", p.status(f->status), status_name(f->status),
+                          p.reset(), severity_name(f->check->severity), f->check->id, f->message, at);
       if (f->status == Status::kFail && !f->check->remediation.summary.empty()) {
         line += fmt::format("    {:<7}  {:<8}  {:<34}  {}fix: {}{}\n", "", "", "", p.dim(),
                             f->check->remediation.summary, p.reset());

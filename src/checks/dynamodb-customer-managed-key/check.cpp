@@ -17,7 +17,7 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
       return;
     }
     if (t.sse_type.is_absent() || !iequals(t.sse_type.value(), "KMS")) {
-      ctx.fail(t, "The table uses the AWS owned key, not a customer managed KMS key.");
+      ctx.fail(t, "The table uses the AWS owned key, not a customer managed KMS key.", t.sse_type);
       return;
     }
     if (t.sse_status.is_known() &&
@@ -33,6 +33,12 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
       return;
     }
     const std::string& ref = t.kms_key_arn.value();
+    // AWS managed keys are the ones under alias/aws/ (alias/aws/dynamodb for DynamoDB).
+    if (ref.starts_with("alias/aws/") || ref.find(":alias/aws/") != std::string::npos) {
+      ctx.fail(t, fmt::format("The table uses the AWS managed key {}: its policy cannot be changed and "
+                              "access cannot be revoked.", ref), t.kms_key_arn);
+      return;
+    }
     const KmsKey* key = find_key_or_report(ctx, t, ref);
     if (key == nullptr) return;
     if (!key->key_manager.is_known()) {
@@ -51,11 +57,11 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
         return a == ref || a == key->id || (key->arn.is_known() && a == key->arn.value());
       });
       if (!listed) {
-        ctx.fail(t, fmt::format("The customer managed key {} is not one of the allowed keys.", ref));
+        ctx.fail(t, fmt::format("The customer managed key {} is not one of the allowed keys.", ref), t.kms_key_arn);
         return;
       }
     }
-    ctx.pass(t, fmt::format("The table is encrypted with the customer managed key {}.", ref));
+    ctx.pass(t, fmt::format("The table is encrypted with the customer managed key {}.", ref), t.kms_key_arn);
   });
 }
 

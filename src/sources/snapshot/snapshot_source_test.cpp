@@ -109,7 +109,7 @@ TEST_F(SnapshotSource, ConfigHistoryConfigurationIsAJsonStringAndTheNewestItemWi
   EXPECT_EQ(t.sse_type.value(), "KMS");
   EXPECT_EQ(t.pitr_status.value(), "DISABLED");
   EXPECT_TRUE(t.deletion_protection.is_unknown()) << "Config does not record it: unknown, not false";
-  const KmsKey* k = inv_.find_kms_key(t.kms_key_arn.value(), t.account, t.region);
+  const KmsKey* k = inv_.find_kms_key(t.kms_key_arn.value(), t);
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->key_state.value(), "PendingDeletion");
   EXPECT_TRUE(k->rotation_enabled.value());

@@ -1,0 +1,79 @@
+// A CloudFormation template with its values resolved the way CloudFormation would resolve them:
+// Parameters (Default, overrides), pseudo parameters, Conditions, Mappings and the intrinsic
+// functions. What cannot be known before deployment resolves to an "unknown" value that says why.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sources/cloudformation/yaml_tree.h"
+
+namespace atrest::cfn {
+
+struct TemplateOptions {
+  std::string account;  // AWS::AccountId; empty: unknown
+  std::string region;   // AWS::Region; empty: unknown
+  std::map<std::string, std::string> parameters;  // overrides of parameter values
+};
+
+struct Value {
+  enum class Kind : unsigned char { kAbsent, kString, kBool, kList, kMap, kResourceRef, kUnknown };
+  Kind kind = Kind::kAbsent;
+  std::string text;       // kString; kUnknown: the reason; kResourceRef: the logical id
+  std::string attribute;  // kResourceRef: Fn::GetAtt attribute, empty for Ref
+  bool boolean = false;
+  std::vector<Value> list;
+  std::vector<std::pair<std::string, Value>> map;
+  const YamlNode* node = nullptr;  // where the value was written
+
+  static Value unknown(std::string why, const YamlNode* at) {
+    Value v;
+    v.kind = Kind::kUnknown;
+    v.text = std::move(why);
+    v.node = at;
+    return v;
+  }
+  bool is(Kind k) const { return kind == k; }
+  const Value* get(std::string_view key) const;  // map member, or null
+};
+
+enum class Truth : unsigned char { kTrue, kFalse, kUnknown };
+
+class Template {
+ public:
+  Template(const YamlNode* root, TemplateOptions options);
+
+  const YamlNode* root() const { return root_; }
+  const YamlNode* resources() const { return resources_; }
+  // The Type of a resource by logical id, or empty.
+  std::string_view resource_type(std::string_view logical_id) const;
+  const YamlNode* resource(std::string_view logical_id) const;
+
+  Value resolve(const YamlNode* node) const;
+  // Evaluates a named condition; `why` says what could not be resolved.
+  Truth condition(std::string_view name, std::string& why) const;
+
+ private:
+  Value resolve_function(std::string_view name, const YamlNode* arg, const YamlNode* at) const;
+  Value ref(std::string_view name, const YamlNode* at) const;
+  Value sub(const YamlNode* arg, const YamlNode* at) const;
+  Truth truth(const YamlNode* node, std::string& why) const;
+
+  const YamlNode* root_;
+  TemplateOptions options_;
+  const YamlNode* parameters_ = nullptr;
+  const YamlNode* conditions_ = nullptr;
+  const YamlNode* mappings_ = nullptr;
+  const YamlNode* resources_ = nullptr;
+  mutable std::unordered_map<std::string, Truth> condition_cache_;
+  mutable std::unordered_map<std::string, std::string> condition_why_;
+  mutable std::vector<std::string> evaluating_;  // condition cycle detection
+};
+
+// Whether a parsed document is a CloudFormation (or SAM, or CDK-synthesised) template.
+bool is_template(const YamlNode* root);
+
+}  // namespace atrest::cfn
