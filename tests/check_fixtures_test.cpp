@@ -12,7 +12,8 @@
 
 #include "checks/engine.h"
 #include "checks/registry.h"
-#include "sources/snapshot/snapshot_source.h"
+#include "sources/cloudformation/cloudformation_source.h"
+#include "sources/load.h"
 
 namespace atrest {
 namespace {
@@ -63,9 +64,14 @@ TEST_P(CheckFixture, ReportsTheExpectedStatus) {
   ASSERT_TRUE(kExpected.count(f.expect)) << f.name << ": fixture names start with pass-, fail-, unknown- or error-";
   const CheckDef* def = find_check(f.check_id);
   ASSERT_NE(def, nullptr) << "no check " << f.check_id;
-  ASSERT_EQ(f.kind, "snapshot") << "input kind not supported yet";
+  ASSERT_TRUE(f.kind == "snapshot" || f.kind == "cloudformation") << f.kind << ": input kind not supported yet";
+  LoadOptions options;
+  const fs::path params = f.path / "parameters.json";
+  if (fs::is_directory(f.path) && fs::exists(params)) {
+    ASSERT_EQ(read_parameter_file(params.string(), options.cfn_parameters), "");
+  }
   Inventory inventory;
-  std::vector<InputSummary> inputs = load_snapshots({f.path.string()}, SnapshotOptions{}, inventory);
+  std::vector<InputSummary> inputs = load_inputs({f.path.string()}, options, inventory);
   inventory.finalize();
   for (const InputSummary& in : inputs) {
     EXPECT_TRUE(in.errors.empty()) << f.name << ": " << (in.errors.empty() ? "" : in.errors.front());
@@ -98,7 +104,7 @@ TEST(CheckCatalog, EveryCheckHasPassAndFailFixturesForEachInputItSupports) {
   for (const Fixture& f : discover()) seen[f.check_id + "/" + f.kind].insert(f.expect);
   for (const CheckDef& def : all_checks()) {
     for (const std::string& input : def.meta.inputs) {
-      if (input != "snapshot") continue;  // other input kinds arrive with their sources
+      if (input != "snapshot" && input != "cloudformation") continue;  // others arrive with their sources
       const auto& expects = seen[def.meta.id + "/" + input];
       EXPECT_TRUE(expects.count("pass")) << def.meta.id << " has no pass fixture for " << input;
       EXPECT_TRUE(expects.count("fail")) << def.meta.id << " has no fail fixture for " << input;

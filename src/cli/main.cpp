@@ -56,6 +56,11 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--show-pass", scan.show_pass, "List PASS findings in the text report too");
   scan_cmd->add_option("--account", scan.account, "Account id for resources whose input names none");
   scan_cmd->add_option("--region", scan.region, "Region for resources whose input names none");
+  scan_cmd->add_option("--cfn-param", scan.cfn_parameters, "CloudFormation parameter value KEY=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  scan_cmd->add_option("--cfn-params", scan.cfn_parameter_files,
+                       "CloudFormation parameter file ([{ParameterKey,ParameterValue}] or {Parameters:{}})")
+      ->allow_extra_args(false);
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Files read in parallel (default: one per CPU)")
       ->check(CLI::Range(1, 1024));
 

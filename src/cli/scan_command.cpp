@@ -11,7 +11,8 @@
 #include "checks/engine.h"
 #include "checks/registry.h"
 #include "report/report.h"
-#include "sources/snapshot/snapshot_source.h"
+#include "sources/cloudformation/cloudformation_source.h"
+#include "sources/load.h"
 
 namespace atrest {
 namespace {
@@ -94,7 +95,22 @@ int run_scan(const ScanOptions& options) {
   ScanResult& scan = *kept_scan;
   scan.tool_version = ATREST_VERSION;
   scan.started_at = now_rfc3339();
-  scan.inputs = load_snapshots(options.paths, SnapshotOptions{options.account, options.region, options.jobs}, inventory);
+  LoadOptions load{options.account, options.region, options.jobs, {}};
+  for (const std::string& file : options.cfn_parameter_files) {
+    if (std::string err = read_parameter_file(file, load.cfn_parameters); !err.empty()) {
+      fmt::print(stderr, "atrest: error: {}\n", err);
+      return kExitUsage;
+    }
+  }
+  for (const std::string& kv : options.cfn_parameters) {  // the command line wins over files
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      fmt::print(stderr, "atrest: --cfn-param wants KEY=VALUE, got '{}'\n", kv);
+      return kExitUsage;
+    }
+    load.cfn_parameters[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  scan.inputs = load_inputs(options.paths, load, inventory);
   inventory.finalize();
   scan.resources = inventory.size();
   Settings settings;

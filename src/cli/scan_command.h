@@ -28,6 +28,8 @@ struct ScanOptions {
   std::string account;
   std::string region;
   size_t jobs = 0;
+  std::vector<std::string> cfn_parameters;       // KEY=VALUE
+  std::vector<std::string> cfn_parameter_files;  // aws CLI parameter files
 };
 
 int run_scan(const ScanOptions& options);

@@ -57,10 +57,14 @@ class Template {
   Truth condition(std::string_view name, std::string& why) const;
 
  private:
-  Value resolve_function(std::string_view name, const YamlNode* arg, const YamlNode* at) const;
+  // A function call: `arg` is its argument node; `tagged` when the call is a short-form tag on
+  // `arg` itself (then arg's own content, without the tag, is the argument).
+  Value resolve_function(std::string_view name, const YamlNode* arg, bool tagged) const;
+  Value resolve_content(const YamlNode* node, bool skip_tag) const;
   Value ref(std::string_view name, const YamlNode* at) const;
   Value sub(const YamlNode* arg, const YamlNode* at) const;
   Truth truth(const YamlNode* node, std::string& why) const;
+  Truth truth_call(std::string_view name, const YamlNode* arg, bool tagged, std::string& why) const;
 
   const YamlNode* root_;
   TemplateOptions options_;

@@ -101,6 +101,10 @@ DocumentResult read_document(const std::string* file, std::string_view padded_te
                    simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
                    InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index);
 
+// Matches describe-continuous-backups outputs to their tables once every file is read;
+// summaries[i] is the summary of input i (for errors).
+void attach_backups(std::vector<PendingBackups>& pending, Inventory& inventory, std::vector<InputSummary*> summaries);
+
 // Each returns true when it recognised the document (even if parts of it were bad).
 bool read_aws_cli_output(FileReader& reader, element root);
 bool read_config_items(FileReader& reader, object root);

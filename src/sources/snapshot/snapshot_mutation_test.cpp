@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "checks/engine.h"
-#include "sources/snapshot/snapshot_source.h"
+#include "sources/load.h"
 
 namespace atrest {
 namespace {
@@ -53,7 +53,7 @@ TEST(SnapshotMutation, TruncatedAndCorruptedFixturesNeverCrash) {
     for (const std::string& v : variants) {
       std::ofstream(tmp, std::ios::binary | std::ios::trunc) << v;
       Inventory inventory;
-      std::vector<InputSummary> inputs = load_snapshots({tmp.string()}, SnapshotOptions{}, inventory);
+      std::vector<InputSummary> inputs = load_inputs({tmp.string()}, LoadOptions{}, inventory);
       inventory.finalize();
       std::vector<const CheckDef*> checks;
       for (const CheckDef& d : all_checks()) checks.push_back(&d);

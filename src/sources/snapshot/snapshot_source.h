@@ -14,13 +14,7 @@ namespace atrest {
 struct SnapshotOptions {
   std::string account;  // used when a resource carries no ARN or account of its own
   std::string region;
-  size_t jobs = 0;  // files read in parallel; 0: one per hardware thread
 };
-
-// Reads every path (files, or directories walked recursively) into `inventory`, one
-// InputSummary per path. Errors are recorded per input; the scan of other files goes on.
-std::vector<InputSummary> load_snapshots(const std::vector<std::string>& paths,
-                                         const SnapshotOptions& options, Inventory& inventory);
 
 // Reads one in-memory document as if it were the file `name` (fuzzing, tests).
 InputSummary load_snapshot_text(std::string_view name, std::string_view text,

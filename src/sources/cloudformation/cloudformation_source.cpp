@@ -1,0 +1,451 @@
+// Maps template resources to the inventory, applying the service defaults that hold when a
+// property is omitted (shared/reference/peers-iac.md §4).
+#include "sources/cloudformation/cloudformation_source.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sources/cloudformation/template.h"
+#include "util/text.h"
+
+namespace atrest {
+namespace {
+
+using cfn::Template;
+using cfn::Value;
+using cfn::YamlNode;
+
+template <class T>
+Field<T> located(Field<T> f, const YamlNode* node) {
+  if (node != nullptr) f.at(node->line, node->column);
+  return f;
+}
+
+// Fields from resolved values. `where` locates an absent value (its parent block).
+Field<std::string> string_of(const Value* v, std::string_view what, const YamlNode* where) {
+  if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(Field<std::string>::absent(), where);
+  switch (v->kind) {
+    case Value::Kind::kString: return located(Field<std::string>::known(v->text), v->node);
+    case Value::Kind::kBool: return located(Field<std::string>::known(v->boolean ? "true" : "false"), v->node);
+    case Value::Kind::kUnknown: return located(Field<std::string>::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+    case Value::Kind::kResourceRef:
+      return located(Field<std::string>::unknown(fmt::format("{} refers to resource {}, known only at deploy time",
+                                                            what, v->text)), v->node);
+    default:
+      return located(Field<std::string>::unknown(fmt::format("{} is not a string", what)), v->node);
+  }
+}
+
+Field<bool> bool_of(const Value* v, std::string_view what, const YamlNode* where) {
+  if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(Field<bool>::absent(), where);
+  if (v->is(Value::Kind::kBool)) return located(Field<bool>::known(v->boolean), v->node);
+  if (v->is(Value::Kind::kString) && (iequals(v->text, "true") || iequals(v->text, "false"))) {
+    return located(Field<bool>::known(iequals(v->text, "true")), v->node);
+  }
+  if (v->is(Value::Kind::kUnknown)) return located(Field<bool>::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+  return located(Field<bool>::unknown(fmt::format("{} is not a boolean", what)), v->node);
+}
+
+Field<int64_t> int_of(const Value* v, std::string_view what, const YamlNode* where) {
+  Field<std::string> s = string_of(v, what, where);
+  if (!s.is_known()) {
+    Field<int64_t> f = s.is_absent() ? Field<int64_t>::absent() : Field<int64_t>::unknown(s.reason());
+    return f.at(s.line(), s.column());
+  }
+  int64_t n = 0;
+  for (char c : s.value()) {
+    if (c < '0' || c > '9' || n > 1'000'000) {
+      return Field<int64_t>::unknown(fmt::format("{} is not a whole number", what)).at(s.line(), s.column());
+    }
+    n = n * 10 + (c - '0');
+  }
+  return Field<int64_t>::known(n).at(s.line(), s.column());
+}
+
+Field<std::vector<std::string>> strings_of(const Value* v, std::string_view what, const YamlNode* where) {
+  using F = Field<std::vector<std::string>>;
+  if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(F::absent(), where);
+  if (v->is(Value::Kind::kUnknown)) return located(F::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+  if (!v->is(Value::Kind::kList)) return located(F::unknown(fmt::format("{} is not a list", what)), v->node);
+  std::vector<std::string> out;
+  for (const Value& item : v->list) {
+    if (item.is(Value::Kind::kUnknown)) return located(F::unknown(fmt::format("{}: {}", what, item.text)), item.node);
+    if (!item.is(Value::Kind::kString)) return located(F::unknown(fmt::format("{} holds a value known only at deploy time", what)), item.node);
+    out.push_back(item.text);
+  }
+  return located(F::known(std::move(out)), v->node);
+}
+
+const YamlNode* node_of(const Value* v, const YamlNode* fallback) {
+  return v != nullptr && v->node != nullptr ? v->node : fallback;
+}
+
+class Mapper {
+ public:
+  Mapper(const Template& t, const std::string* file, const CloudFormationOptions& options, Inventory& inventory,
+         InputSummary& summary)
+      : t_(t), file_(file), options_(options), inventory_(inventory), summary_(summary) {
+    account_ = options.account.empty() ? nullptr : intern(options.account);
+    region_ = options.region.empty() ? nullptr : intern(options.region);
+  }
+
+  void run() {
+    const YamlNode* resources = t_.resources();
+    if (resources == nullptr || !resources->is_map()) return;
+    // Aliases first: a table may name its key through an alias defined further down.
+    for (const auto& [key, res] : resources->entries) {
+      if (type_of(res) == "AWS::KMS::Alias" && created(key, res)) map_alias(key, res);
+    }
+    for (const auto& [key, res] : resources->entries) {
+      if (!res->is_map() || !created(key, res)) continue;
+      const std::string type(type_of(res));
+      if (type == "AWS::DAX::Cluster") map_dax(key, res);
+      else if (type == "AWS::DynamoDB::Table" || type == "AWS::Serverless::SimpleTable") map_table(key, res, false);
+      else if (type == "AWS::DynamoDB::GlobalTable") map_table(key, res, true);
+      else if (type == "AWS::ElastiCache::ReplicationGroup") map_cache(key, res, ResourceType::kElastiCacheReplicationGroup);
+      else if (type == "AWS::ElastiCache::CacheCluster") map_cache(key, res, ResourceType::kElastiCacheCacheCluster);
+      else if (type == "AWS::ElastiCache::ServerlessCache") map_cache(key, res, ResourceType::kElastiCacheServerlessCache);
+      else if (type == "AWS::KMS::Key") map_key(key, res);
+    }
+  }
+
+ private:
+  static std::string_view type_of(const YamlNode* res) {
+    const YamlNode* type = res->is_map() ? res->get("Type") : nullptr;
+    return type != nullptr && type->is_scalar() ? std::string_view(type->value) : std::string_view();
+  }
+
+  // A resource whose Condition is false is not created. An unknown condition keeps it.
+  bool created(const YamlNode* key, const YamlNode* res) {
+    const YamlNode* cond = res->is_map() ? res->get("Condition") : nullptr;
+    if (cond == nullptr || !cond->is_scalar()) return true;
+    std::string why;
+    (void)key;
+    return t_.condition(cond->value, why) != cfn::Truth::kFalse;
+  }
+
+  template <class T>
+  void begin(T& r, const YamlNode* key) {
+    r.id = key->value;
+    r.account = account_;
+    r.region = region_;
+    r.arn = Field<std::string>::absent();
+    r.origin.kind = SourceKind::kCloudFormation;
+    r.origin.file = file_;
+    r.origin.line = key->line;
+    r.origin.column = key->column;
+  }
+
+  Value properties(const YamlNode* res) {
+    Value props = t_.resolve(res->get("Properties"));
+    if (props.is(Value::Kind::kAbsent)) {
+      props.kind = Value::Kind::kMap;
+      props.node = res;
+    }
+    return props;
+  }
+
+  void map_dax(const YamlNode* key, const YamlNode* res) {
+    DaxCluster c;
+    begin(c, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    if (props.is(Value::Kind::kUnknown)) {
+      c.sse_status = c.endpoint_encryption = located(Field<std::string>::unknown(props.text), props.node);
+    } else {
+      const Value* sse = props.get("SSESpecification");
+      Field<bool> enabled = bool_of(sse != nullptr && sse->is(Value::Kind::kMap) ? sse->get("SSEEnabled") : sse,
+                                    "SSESpecification.SSEEnabled", node_of(sse, where));
+      if (sse != nullptr && sse->is(Value::Kind::kMap) && sse->get("SSEEnabled") == nullptr) {
+        enabled = located(Field<bool>::absent(), sse->node);
+      }
+      c.sse_status = enabled.is_known() ? Field<std::string>::known(enabled.value() ? "ENABLED" : "DISABLED")
+                     : enabled.is_absent() ? Field<std::string>::absent()
+                                           : Field<std::string>::unknown(enabled.reason());
+      c.sse_status.at(enabled.line(), enabled.column());
+      c.endpoint_encryption = string_of(props.get("ClusterEndpointEncryptionType"), "ClusterEndpointEncryptionType", where);
+      c.total_nodes = int_of(props.get("ReplicationFactor"), "ReplicationFactor", where);
+      c.requested_availability_zones = strings_of(props.get("AvailabilityZones"), "AvailabilityZones", where);
+      c.subnet_group = string_of(props.get("SubnetGroupName"), "SubnetGroupName", where);
+      c.security_group_ids = strings_of(props.get("SecurityGroupIds"), "SecurityGroupIds", where);
+      c.iam_role_arn = string_of(props.get("IAMRoleARN"), "IAMRoleARN", where);
+    }
+    // A template describes what will be created: no node has a zone yet.
+    c.node_availability_zones = Field<std::vector<std::string>>::absent();
+    c.status = Field<std::string>::absent();
+    add(std::move(c));
+  }
+
+  // The KMS key a property names, as the inventory will find it: a key of this template by
+  // logical id, an alias name, or the literal the template gives (with a stub key recording
+  // what the template tells: an explicitly named key is customer managed).
+  Field<std::string> key_reference(const Value* v, std::string_view what, const YamlNode* where) {
+    if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(Field<std::string>::absent(), where);
+    if (v->is(Value::Kind::kResourceRef)) {
+      const std::string_view type = t_.resource_type(v->text);
+      if (type == "AWS::KMS::Key") return located(Field<std::string>::known(v->text), v->node);
+      if (type == "AWS::KMS::Alias") {
+        auto it = alias_names_.find(v->text);
+        if (it != alias_names_.end()) return located(Field<std::string>::known(it->second), v->node);
+        return located(Field<std::string>::unknown(fmt::format("{}: the alias {} has no AliasName", what, v->text)), v->node);
+      }
+      return located(Field<std::string>::unknown(fmt::format("{} refers to {}, which is not a KMS key", what, v->text)),
+                     v->node);
+    }
+    Field<std::string> literal = string_of(v, what, where);
+    if (literal.is_known()) declare_external_key(literal.value(), v->node);
+    return literal;
+  }
+
+  void declare_external_key(const std::string& ref, const YamlNode* at) {
+    if (ref.starts_with("alias/aws/") || ref.find(":alias/aws/") != std::string::npos) return;  // AWS managed
+    if (inventory_has_alias(ref)) return;
+    KmsKey k;
+    k.id = ref;
+    k.account = account_;
+    k.region = region_;
+    k.origin.kind = SourceKind::kCloudFormation;
+    k.origin.file = file_;
+    k.origin.line = at != nullptr ? at->line : 0;
+    k.origin.column = at != nullptr ? at->column : 0;
+    Arn arn;
+    k.arn = parse_arn(ref, arn) && arn.resource.starts_with("key/") ? Field<std::string>::known(ref)
+                                                                   : Field<std::string>::absent();
+    if (parse_arn(ref, arn) && arn.resource.starts_with("key/")) k.id = std::string(arn.resource.substr(4));
+    if (ref.starts_with("alias/")) inventory_.add_kms_alias(account_, region_, ref, ref);
+    k.key_manager = Field<std::string>::known("CUSTOMER");  // named explicitly in the template
+    const auto outside = Field<std::string>::unknown("the key is defined outside the template");
+    k.key_state = k.key_origin = k.key_spec = k.deletion_date = outside;
+    k.rotation_enabled = Field<bool>::unknown("the key is defined outside the template");
+    // Not a resource of this template: never judged itself, only looked up.
+    k.deleted = true;
+    add(std::move(k));
+  }
+
+  bool inventory_has_alias(const std::string& ref) const {
+    for (const auto& [logical, name] : alias_names_) {
+      if (name == ref) return true;
+    }
+    return false;
+  }
+
+  void map_alias(const YamlNode* key, const YamlNode* res) {
+    const Value props = properties(res);
+    const Value* name = props.get("AliasName");
+    const Value* target = props.get("TargetKeyId");
+    if (name == nullptr || !name->is(Value::Kind::kString)) return;
+    alias_names_[key->value] = name->text;
+    if (target != nullptr && target->is(Value::Kind::kResourceRef)) {
+      inventory_.add_kms_alias(account_, region_, name->text, target->text);
+    } else if (target != nullptr && target->is(Value::Kind::kString)) {
+      Arn arn;
+      const std::string id = parse_arn(target->text, arn) ? std::string(arn.resource.substr(4)) : target->text;
+      inventory_.add_kms_alias(account_, region_, name->text, id);
+    }
+  }
+
+  void map_table(const YamlNode* key, const YamlNode* res, bool global) {
+    DynamoDbTable t;
+    begin(t, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    t.table_status = Field<std::string>::absent();
+    const Value* sse = props.get("SSESpecification");
+    const YamlNode* sse_where = node_of(sse, where);
+    Field<bool> enabled = bool_of(sse != nullptr && sse->is(Value::Kind::kMap) ? sse->get("SSEEnabled") : sse,
+                                  "SSESpecification.SSEEnabled", sse_where);
+    if (props.is(Value::Kind::kUnknown)) enabled = located(Field<bool>::unknown(props.text), props.node);
+    if (enabled.is_unknown()) {
+      t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::unknown(enabled.reason());
+    } else if (!enabled.is_known() || !enabled.value()) {
+      // Omitted or false: the AWS owned key (every table is encrypted).
+      t.sse_status = t.sse_type = t.kms_key_arn = Field<std::string>::absent();
+    } else {
+      t.sse_status = Field<std::string>::known("ENABLED");
+      t.sse_type = Field<std::string>::known("KMS");
+      const Value* key_value = sse->get("KMSMasterKeyId");
+      if (global) key_value = replica_key(props, key_value);
+      t.kms_key_arn = key_reference(key_value, "SSESpecification.KMSMasterKeyId", sse_where);
+      if (t.kms_key_arn.is_absent()) {
+        // SSEEnabled without a key: the AWS managed key.
+        t.kms_key_arn = Field<std::string>::known("alias/aws/dynamodb");
+      }
+    }
+    for (Field<std::string>* f : {&t.sse_status, &t.sse_type}) f->at(enabled.line(), enabled.column());
+    if (t.kms_key_arn.line() == 0) t.kms_key_arn.at(enabled.line(), enabled.column());
+    t.deletion_protection = bool_of(props.get("DeletionProtectionEnabled"), "DeletionProtectionEnabled", where);
+    const Value* pitr = props.get("PointInTimeRecoverySpecification");
+    Field<bool> pitr_on = bool_of(pitr != nullptr && pitr->is(Value::Kind::kMap) ? pitr->get("PointInTimeRecoveryEnabled") : pitr,
+                                  "PointInTimeRecoveryEnabled", node_of(pitr, where));
+    t.pitr_status = pitr_on.is_known() ? Field<std::string>::known(pitr_on.value() ? "ENABLED" : "DISABLED")
+                    : pitr_on.is_absent() ? Field<std::string>::known("DISABLED")
+                                          : Field<std::string>::unknown(pitr_on.reason());
+    t.pitr_recovery_days = Field<int64_t>::absent();
+    add(std::move(t));
+  }
+
+  // Global tables name a key per replica: every replica must name one for the table to be on a
+  // customer key; the first one stands for the table.
+  static const Value* replica_key(const Value& props, const Value* fallback) {
+    const Value* replicas = props.get("Replicas");
+    if (replicas == nullptr || !replicas->is(Value::Kind::kList)) return fallback;
+    const Value* first = nullptr;
+    for (const Value& replica : replicas->list) {
+      const Value* spec = replica.get("SSESpecification");
+      const Value* key = spec != nullptr ? spec->get("KMSMasterKeyId") : nullptr;
+      if (key == nullptr) return nullptr;  // a replica on the AWS managed key
+      if (first == nullptr) first = key;
+    }
+    return first != nullptr ? first : fallback;
+  }
+
+  void map_cache(const YamlNode* key, const YamlNode* res, ResourceType type) {
+    ElastiCache c(type);
+    begin(c, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    c.engine = string_of(props.get("Engine"), "Engine", where);
+    if (c.engine.is_absent() && type == ResourceType::kElastiCacheReplicationGroup) {
+      c.engine = Field<std::string>::known("redis").at(where->line, where->column);  // CloudFormation's default
+    }
+    c.engine_version = string_of(props.get(type == ResourceType::kElastiCacheServerlessCache ? "MajorEngineVersion"
+                                                                                             : "EngineVersion"),
+                                 "EngineVersion", where);
+    c.status = Field<std::string>::absent();
+    c.at_rest_encryption = type == ResourceType::kElastiCacheReplicationGroup
+                               ? bool_of(props.get("AtRestEncryptionEnabled"), "AtRestEncryptionEnabled", where)
+                               : located(Field<bool>::absent(), where);  // no such property
+    c.transit_encryption = bool_of(props.get("TransitEncryptionEnabled"), "TransitEncryptionEnabled", where);
+    c.transit_encryption_mode = string_of(props.get("TransitEncryptionMode"), "TransitEncryptionMode", where);
+    c.kms_key_id = key_reference(props.get("KmsKeyId"), "KmsKeyId", where);
+    c.replication_group_id = Field<std::string>::absent();
+    add(std::move(c));
+  }
+
+  void map_key(const YamlNode* key, const YamlNode* res) {
+    KmsKey k;
+    begin(k, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    k.key_manager = Field<std::string>::known("CUSTOMER").at(key->line, key->column);  // every template key is
+    Field<bool> enabled = bool_of(props.get("Enabled"), "Enabled", where);
+    k.key_state = enabled.is_unknown() ? Field<std::string>::unknown(enabled.reason())
+                  : Field<std::string>::known(enabled.is_known() && !enabled.value() ? "Disabled" : "Enabled");
+    k.key_state.at(enabled.line(), enabled.column());
+    k.key_origin = string_of(props.get("Origin"), "Origin", where);
+    if (k.key_origin.is_absent()) k.key_origin = Field<std::string>::known("AWS_KMS");
+    k.key_spec = string_of(props.get("KeySpec"), "KeySpec", where);
+    if (k.key_spec.is_absent()) k.key_spec = Field<std::string>::known("SYMMETRIC_DEFAULT");
+    k.rotation_enabled = bool_of(props.get("EnableKeyRotation"), "EnableKeyRotation", where);
+    if (k.rotation_enabled.is_absent()) k.rotation_enabled = Field<bool>::known(false);
+    k.deletion_date = Field<std::string>::absent();
+    add(std::move(k));
+  }
+
+  template <class T>
+  void add(T r) {
+    if (!r.deleted) ++summary_.resources;
+    inventory_.add(std::move(r));
+  }
+
+  const Template& t_;
+  const std::string* file_;
+  const CloudFormationOptions& options_;
+  Inventory& inventory_;
+  InputSummary& summary_;
+  const std::string* account_;
+  const std::string* region_;
+  std::map<std::string, std::string> alias_names_;  // logical id -> AliasName
+};
+
+// JSON allows tabs between tokens where YAML's flow style may not: make them spaces (same
+// width, so every line and column stays where it was).
+std::string json_for_yaml(std::string_view text) {
+  std::string out(text);
+  bool in_string = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '\t') {
+      out[i] = ' ';
+    }
+  }
+  return out;
+}
+
+bool looks_like_template_text(std::string_view text) {
+  return text.find("AWSTemplateFormatVersion") != std::string_view::npos ||
+         text.find("AWS::") != std::string_view::npos;
+}
+
+}  // namespace
+
+TemplateResult read_template(const std::string* file, std::string_view text, const CloudFormationOptions& options,
+                             Inventory& inventory, InputSummary& summary) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  std::string json_copy;
+  if (first != std::string_view::npos && text[first] == '{') {
+    json_copy = json_for_yaml(text);
+    text = json_copy;
+  }
+  cfn::YamlDocument doc;
+  cfn::YamlError error;
+  if (!doc.parse(text, error)) {
+    if (!looks_like_template_text(text)) return TemplateResult::kNotTemplate;
+    summary.errors.push_back(fmt::format("{}:{}:{}: {}", *file, error.line, error.column, error.message));
+    return TemplateResult::kError;
+  }
+  if (!cfn::is_template(doc.root())) return TemplateResult::kNotTemplate;
+  cfn::TemplateOptions topts{options.account, options.region, options.parameters};
+  Template t(doc.root(), topts);
+  Mapper(t, file, options, inventory, summary).run();
+  return TemplateResult::kTemplate;
+}
+
+std::string read_parameter_file(const std::string& path, std::map<std::string, std::string>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fmt::format("{}: cannot read", path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  cfn::YamlDocument doc;  // JSON is YAML; this also gives line:col on errors
+  cfn::YamlError error;
+  if (!doc.parse(json_for_yaml(text), error)) {
+    return fmt::format("{}:{}:{}: {}", path, error.line, error.column, error.message);
+  }
+  const YamlNode* root = doc.root();
+  auto scalar = [](const YamlNode* n) { return n != nullptr && n->is_scalar(); };
+  if (root->is_seq()) {
+    for (const YamlNode* item : root->items) {
+      const YamlNode* k = item->is_map() ? item->get("ParameterKey") : nullptr;
+      const YamlNode* v = item->is_map() ? item->get("ParameterValue") : nullptr;
+      if (!scalar(k) || !scalar(v)) {
+        return fmt::format("{}:{}:{}: expected {{\"ParameterKey\": ..., \"ParameterValue\": ...}}", path, item->line,
+                           item->column);
+      }
+      out[k->value] = v->value;
+    }
+    return {};
+  }
+  const YamlNode* params = root->is_map() ? root->get("Parameters") : nullptr;
+  if (params == nullptr || !params->is_map()) {
+    return fmt::format("{}:{}:{}: expected [{{\"ParameterKey\", \"ParameterValue\"}}] or {{\"Parameters\": {{...}}}}",
+                       path, root->line, root->column);
+  }
+  for (const auto& [k, v] : params->entries) {
+    if (!scalar(v)) return fmt::format("{}:{}:{}: parameter {} must be a string", path, v->line, v->column, k->value);
+    out[k->value] = v->value;
+  }
+  return {};
+}
+
+}  // namespace atrest
