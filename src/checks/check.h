@@ -46,7 +46,10 @@ class CheckContext {
   template <class T, class Fn>
   void for_each(const std::vector<T>& resources, Fn&& fn) {
     for (const T& r : resources) {
-      if (r.read_error == nullptr && !r.deleted && meta.applies_to(r.type) && meta.accepts(r.origin.kind)) fn(r);
+      if (r.read_error == nullptr && !r.deleted && !r.reference_only && meta.applies_to(r.type) &&
+          meta.accepts(r.origin.kind)) {
+        fn(r);
+      }
     }
   }
 

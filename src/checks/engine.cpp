@@ -1,6 +1,8 @@
 // The check engine: ERROR for resources that could not be read, then each check's own logic.
 #include "checks/engine.h"
 
+#include <unordered_map>
+
 namespace atrest {
 namespace {
 
@@ -13,18 +15,59 @@ void report_unreadable(CheckContext& ctx, const std::vector<T>& resources) {
   }
 }
 
+int severity_of_status(Status s) {  // worst first when larger
+  switch (s) {
+    case Status::kFail: return 3;
+    case Status::kError: return 2;
+    case Status::kUnknown: return 1;
+    case Status::kPass: return 0;
+  }
+  return 0;
+}
+
+// A template resource with undecidable Fn::If conditions was mapped once per assumption; its
+// check gets one finding: the worst variant's, saying under which assumption.
+void merge_variants(std::vector<Finding>& findings, size_t first) {
+  std::unordered_map<Inventory::IdentityKey, size_t, Inventory::IdentityHash> kept;
+  std::vector<Finding> merged;
+  bool any = false;
+  for (size_t i = first; i < findings.size(); ++i) any |= findings[i].resource->scenario != nullptr;
+  if (!any) return;
+  for (size_t i = first; i < findings.size(); ++i) {
+    Finding& f = findings[i];
+    const Resource& r = *f.resource;
+    if (r.scenario == nullptr) {
+      merged.push_back(std::move(f));
+      continue;
+    }
+    Inventory::IdentityKey key = Inventory::identity(r);
+    key.scenario = nullptr;
+    f.message = *r.scenario + ": " + f.message;
+    auto [it, inserted] = kept.emplace(key, merged.size());
+    if (inserted) {
+      merged.push_back(std::move(f));
+    } else if (severity_of_status(f.status) > severity_of_status(merged[it->second].status)) {
+      merged[it->second] = std::move(f);
+    }
+  }
+  findings.resize(first);
+  for (Finding& f : merged) findings.push_back(std::move(f));
+}
+
 }  // namespace
 
 std::vector<Finding> run_checks(const Inventory& inventory, const Settings& settings,
                                 const std::vector<const CheckDef*>& checks, Severity min_severity) {
   std::vector<Finding> findings;
   for (const CheckDef* def : checks) {
+    const size_t first = findings.size();
     CheckContext ctx(def->meta, inventory, settings, findings, min_severity);
     report_unreadable(ctx, inventory.dax_clusters());
     report_unreadable(ctx, inventory.tables());
     report_unreadable(ctx, inventory.caches());
     report_unreadable(ctx, inventory.kms_keys());
     def->run(ctx);
+    merge_variants(findings, first);
   }
   return findings;
 }

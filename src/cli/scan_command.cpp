@@ -112,7 +112,7 @@ int run_scan(const ScanOptions& options) {
   }
   scan.inputs = load_inputs(options.paths, load, inventory);
   inventory.finalize();
-  scan.resources = inventory.size();
+  scan.resources = inventory.distinct_size();
   Settings settings;
   scan.findings = run_checks(inventory, settings, checks, options.min_severity);
   scan.finished_at = now_rfc3339();

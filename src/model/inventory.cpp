@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <unordered_set>
 
 namespace atrest {
 namespace {
@@ -27,6 +28,7 @@ size_t Inventory::IdentityHash::operator()(const IdentityKey& k) const {
   h ^= std::hash<const void*>{}(k.account) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   h ^= std::hash<const void*>{}(k.region) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   h ^= std::hash<const void*>{}(k.file) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= std::hash<const void*>{}(k.scenario) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
   return h ^ static_cast<size_t>(k.type);
 }
 
@@ -93,6 +95,33 @@ void Inventory::absorb(Inventory&& other) {
   for (auto& [alias, target] : other.alias_targets_) alias_targets_[alias] = std::move(target);
 }
 
+namespace {
+template <class T>
+void count_distinct(const std::vector<T>& items, size_t& n,
+                    std::unordered_set<Inventory::IdentityKey, Inventory::IdentityHash>& variants) {
+  for (const T& r : items) {
+    if (r.deleted || r.reference_only) continue;
+    if (r.scenario == nullptr) {
+      ++n;
+      continue;
+    }
+    Inventory::IdentityKey key = Inventory::identity(r);
+    key.scenario = nullptr;
+    if (variants.insert(key).second) ++n;
+  }
+}
+}  // namespace
+
+size_t Inventory::distinct_size() const {
+  size_t n = 0;
+  std::unordered_set<IdentityKey, IdentityHash> variants;
+  count_distinct(dax_clusters_, n, variants);
+  count_distinct(tables_, n, variants);
+  count_distinct(caches_, n, variants);
+  count_distinct(kms_keys_, n, variants);
+  return n;
+}
+
 void Inventory::add_kms_alias(const std::string* account, const std::string* region,
                               std::string alias, std::string target_key_id) {
   alias_targets_[scoped(account, region, alias)] = std::move(target_key_id);
@@ -151,7 +180,7 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from
   }
   const std::string* file = is_iac(from.origin.kind) ? from.origin.file : nullptr;
   for (const std::string* scope_file : {file, static_cast<const std::string*>(nullptr)}) {
-    auto it = keys_by_id_.find(IdentityKey{account, region, scope_file, ResourceType::kKmsKey, key_id});
+    auto it = keys_by_id_.find(IdentityKey{account, region, scope_file, nullptr, ResourceType::kKmsKey, key_id});
     if (it != keys_by_id_.end()) return &kms_keys_[it->second];
     if (file == nullptr) break;
   }

@@ -40,6 +40,27 @@ class Inventory {
   // A replication group, cache cluster or serverless cache by its id in an account and region.
   const ElastiCache* find_cache(ResourceType type, std::string_view id, const Resource& from) const;
 
+  // Identity of a resource: account and region are interned, so pointers compare; the id is a
+  // view into the resource itself (stable once finalize() has run), so keys allocate nothing.
+  struct IdentityKey {
+    const std::string* account;
+    const std::string* region;
+    const std::string* file;  // IaC only: logical names are per template
+    const std::string* scenario;
+    ResourceType type;
+    std::string_view id;
+    bool operator==(const IdentityKey&) const = default;
+  };
+  static IdentityKey identity(const Resource& r) {
+    return {r.account, r.region, is_iac(r.origin.kind) ? r.origin.file : nullptr, r.scenario, r.type, r.id};
+  }
+  struct IdentityHash {
+    size_t operator()(const IdentityKey& k) const;
+  };
+  // Resources a user would count: tombstones and keys known only by reference left out, and
+  // the variants of one template resource counted once.
+  size_t distinct_size() const;
+
   size_t size() const {
     return dax_clusters_.size() + tables_.size() + caches_.size() + kms_keys_.size();
   }
@@ -49,22 +70,6 @@ class Inventory {
   std::vector<DynamoDbTable> tables_;
   std::vector<ElastiCache> caches_;
   std::vector<KmsKey> kms_keys_;
-  // Identity of a resource: account and region are interned, so pointers compare; the id is a
-  // view into the resource itself (stable once finalize() has run), so keys allocate nothing.
-  struct IdentityKey {
-    const std::string* account;
-    const std::string* region;
-    const std::string* file;  // IaC only: logical names are per template
-    ResourceType type;
-    std::string_view id;
-    bool operator==(const IdentityKey&) const = default;
-  };
-  static IdentityKey identity(const Resource& r) {
-    return {r.account, r.region, is_iac(r.origin.kind) ? r.origin.file : nullptr, r.type, r.id};
-  }
-  struct IdentityHash {
-    size_t operator()(const IdentityKey& k) const;
-  };
   template <class T>
   friend void dedupe(std::vector<T>& items);
 

@@ -45,6 +45,10 @@ struct Resource {
   double observed_at = 0;  // epoch seconds of the observation (Config capture time); 0 if unknown
   bool deleted = false;    // the newest observation says it no longer exists (kept only for
                            // KMS keys, so that their users can be told; checks skip it)
+  bool reference_only = false;  // known only because another resource names it; not judged
+  // Templates: one variant of the resource per assumption about conditions that cannot be
+  // evaluated ("if IsProd is true"); the engine reports the worst variant. Null otherwise.
+  const std::string* scenario = nullptr;
 
   explicit Resource(ResourceType t) : type(t) {}
 };

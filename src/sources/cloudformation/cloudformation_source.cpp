@@ -101,14 +101,51 @@ class Mapper {
     for (const auto& [key, res] : resources->entries) {
       if (!res->is_map() || !created(key, res)) continue;
       const std::string type(type_of(res));
-      if (type == "AWS::DAX::Cluster") map_dax(key, res);
-      else if (type == "AWS::DynamoDB::Table" || type == "AWS::Serverless::SimpleTable") map_table(key, res, false);
-      else if (type == "AWS::DynamoDB::GlobalTable") map_table(key, res, true);
-      else if (type == "AWS::ElastiCache::ReplicationGroup") map_cache(key, res, ResourceType::kElastiCacheReplicationGroup);
-      else if (type == "AWS::ElastiCache::CacheCluster") map_cache(key, res, ResourceType::kElastiCacheCacheCluster);
-      else if (type == "AWS::ElastiCache::ServerlessCache") map_cache(key, res, ResourceType::kElastiCacheServerlessCache);
-      else if (type == "AWS::KMS::Key") map_key(key, res);
+      if (type == "AWS::DAX::Cluster") {
+        in_scenarios(res, [&] { map_dax(key, res); });
+      } else if (type == "AWS::DynamoDB::Table" || type == "AWS::Serverless::SimpleTable") {
+        in_scenarios(res, [&] { map_table(key, res, false); });
+      } else if (type == "AWS::DynamoDB::GlobalTable") {
+        in_scenarios(res, [&] { map_table(key, res, true); });
+      } else if (type == "AWS::ElastiCache::ReplicationGroup") {
+        in_scenarios(res, [&] { map_cache(key, res, ResourceType::kElastiCacheReplicationGroup); });
+      } else if (type == "AWS::ElastiCache::CacheCluster") {
+        in_scenarios(res, [&] { map_cache(key, res, ResourceType::kElastiCacheCacheCluster); });
+      } else if (type == "AWS::ElastiCache::ServerlessCache") {
+        in_scenarios(res, [&] { map_cache(key, res, ResourceType::kElastiCacheServerlessCache); });
+      } else if (type == "AWS::KMS::Key") {
+        map_key(key, res);
+      }
     }
+  }
+
+  // Maps a resource once, or, when its properties hold Fn::If on conditions that cannot be
+  // evaluated, once per assignment of those conditions (up to 4 of them: 16 variants), each
+  // variant labelled with its assumption.
+  template <class Map>
+  void in_scenarios(const YamlNode* res, Map&& map) {
+    t_.clear_undecided();
+    (void)t_.resolve(res->get("Properties"));
+    const std::vector<std::string> undecided = t_.undecided_conditions();
+    if (undecided.empty() || undecided.size() > 4) {
+      map();  // none, or too many to enumerate: the unknown values say why
+      return;
+    }
+    first_variant_ = true;
+    for (unsigned bits = 0; bits < (1u << undecided.size()); ++bits) {
+      std::map<std::string, bool> assumption;
+      std::string label;
+      for (size_t i = 0; i < undecided.size(); ++i) {
+        const bool value = (bits >> i) & 1u;
+        assumption[undecided[i]] = value;
+        label += fmt::format("{}{} is {}", label.empty() ? "if " : " and ", undecided[i], value ? "true" : "false");
+      }
+      t_.assume(std::move(assumption));
+      scenario_ = intern(label);
+      map();
+    }
+    t_.assume({});
+    scenario_ = nullptr;
   }
 
  private:
@@ -136,6 +173,7 @@ class Mapper {
     r.origin.file = file_;
     r.origin.line = key->line;
     r.origin.column = key->column;
+    r.scenario = scenario_;
   }
 
   Value properties(const YamlNode* res) {
@@ -220,7 +258,7 @@ class Mapper {
     k.key_state = k.key_origin = k.key_spec = k.deletion_date = outside;
     k.rotation_enabled = Field<bool>::unknown("the key is defined outside the template");
     // Not a resource of this template: never judged itself, only looked up.
-    k.deleted = true;
+    k.reference_only = true;
     add(std::move(k));
   }
 
@@ -346,7 +384,8 @@ class Mapper {
 
   template <class T>
   void add(T r) {
-    if (!r.deleted) ++summary_.resources;
+    if (!r.reference_only && (r.scenario == nullptr || first_variant_)) ++summary_.resources;
+    first_variant_ = false;
     inventory_.add(std::move(r));
   }
 
@@ -358,6 +397,8 @@ class Mapper {
   const std::string* account_;
   const std::string* region_;
   std::map<std::string, std::string> alias_names_;  // logical id -> AliasName
+  const std::string* scenario_ = nullptr;
+  bool first_variant_ = false;
 };
 
 // JSON allows tabs between tokens where YAML's flow style may not: make them spaces (same

@@ -302,6 +302,9 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
       case Truth::kTrue: return resolve(arg->items[1]);
       case Truth::kFalse: return resolve(arg->items[2]);
       case Truth::kUnknown:
+        if (std::find(undecided_.begin(), undecided_.end(), arg->items[0]->value) == undecided_.end()) {
+          undecided_.push_back(arg->items[0]->value);
+        }
         return Value::unknown(fmt::format("condition {} cannot be evaluated: {}", arg->items[0]->value, why), at);
     }
   }
@@ -379,7 +382,16 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
     return Value::unknown(fmt::format("imported from another stack's export {}",
                                       export_name.is(Value::Kind::kString) ? export_name.text : "(computed)"), at);
   }
-  if (name == "Fn::GetAZs") return Value::unknown("Fn::GetAZs lists the Region's zones at deploy time", at);
+  if (name == "Fn::GetAZs") {
+    // The Region's zones, unnamed until deployment; every Region has at least three, so the
+    // first three stand for three distinct zones (Fn::Select picks them by index).
+    Value region = self();
+    const std::string where = region.is(Value::Kind::kString) && !region.text.empty() ? region.text
+                              : options_.region.empty() ? std::string("the Region") : options_.region;
+    std::vector<Value> zones;
+    for (int i = 1; i <= 3; ++i) zones.push_back(make_string(fmt::format("zone {} of {}", i, where), at));
+    return make_list(std::move(zones), at);
+  }
   if (name == "Fn::Equals" || name == "Fn::And" || name == "Fn::Or" || name == "Fn::Not" || name == "Condition") {
     std::string why;
     switch (truth_call(name, arg, tagged, why)) {
@@ -393,6 +405,7 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
 
 Truth Template::condition(std::string_view name, std::string& why) const {
   const std::string key(name);
+  if (auto it = assumptions_.find(key); it != assumptions_.end()) return it->second ? Truth::kTrue : Truth::kFalse;
   if (auto it = condition_cache_.find(key); it != condition_cache_.end()) {
     why = condition_why_[key];
     return it->second;

@@ -56,6 +56,17 @@ class Template {
   // Evaluates a named condition; `why` says what could not be resolved.
   Truth condition(std::string_view name, std::string& why) const;
 
+  // Fn::If on a condition that cannot be evaluated is checked on both branches: the caller
+  // resolves once, reads which conditions were undecided, then resolves again under each
+  // assumption. Assumptions override those conditions until cleared.
+  const std::vector<std::string>& undecided_conditions() const { return undecided_; }
+  void clear_undecided() const { undecided_.clear(); }
+  void assume(std::map<std::string, bool> assumptions) const {
+    assumptions_ = std::move(assumptions);
+    condition_cache_.clear();
+    condition_why_.clear();
+  }
+
  private:
   // A function call: `arg` is its argument node; `tagged` when the call is a short-form tag on
   // `arg` itself (then arg's own content, without the tag, is the argument).
@@ -75,6 +86,8 @@ class Template {
   mutable std::unordered_map<std::string, Truth> condition_cache_;
   mutable std::unordered_map<std::string, std::string> condition_why_;
   mutable std::vector<std::string> evaluating_;  // condition cycle detection
+  mutable std::vector<std::string> undecided_;   // conditions Fn::If could not decide
+  mutable std::map<std::string, bool> assumptions_;
 };
 
 // Whether a parsed document is a CloudFormation (or SAM, or CDK-synthesised) template.
