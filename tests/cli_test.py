@@ -218,6 +218,76 @@ class BadInput(unittest.TestCase):
             self.assertIn("directory loop", r.stderr)
 
 
+class CloudFormation(unittest.TestCase):
+    BAD = SRC / "tests" / "fixtures" / "bad-cloudformation"
+
+    def test_bad_templates_are_one_line_errors_with_positions(self):
+        expected = {
+            "invalid.yaml": ":9:5: ",
+            "duplicate-keys.yaml": ":19:3: duplicate key 'OrdersTable'",
+            "unknown-tag.yaml": ":12:21: unknown tag !Foo",
+            "alias-bomb.yaml": "alias bomb",
+            "deep.yaml": "nesting deeper than",
+            "truncated.json": ":20:",
+        }
+        for name, needle in expected.items():
+            with self.subTest(name=name):
+                r = atrest("scan", self.BAD / name)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                lines = r.stderr.splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                self.assertIn(str(self.BAD / name), lines[0])
+                self.assertIn(needle, lines[0])
+
+    def test_bad_templates_beside_good_ones_do_not_stop_the_scan(self):
+        with tempfile.TemporaryDirectory() as d:
+            for path in self.BAD.glob("*.*"):
+                shutil.copy(path, d)
+            shutil.copy(CHECKS / "dax-encryption-at-rest" / "fixtures" / "cloudformation" / "pass-sse-enabled.yaml", d)
+            r = atrest("scan", d, "--checks", "dax-encryption-at-rest", "--format", "json")
+            self.assertEqual(r.returncode, 3, r.stderr)
+            report = json.loads(r.stdout)
+            self.assertEqual(report["summary"]["PASS"], 1)
+            self.assertGreaterEqual(len(r.stderr.splitlines()), 6)
+
+    def test_other_yaml_and_json_is_skipped_silently(self):
+        r = atrest("scan", SRC / "tests" / "fixtures" / "not-templates")
+        self.assertEqual(r.returncode, 2)  # nothing atrest reads
+        self.assertEqual(len(r.stderr.splitlines()), 1)
+        self.assertIn("no aws CLI output, AWS Config data or CloudFormation template", r.stderr)
+        self.assertIn("(6 skipped)", r.stdout)
+
+    def test_findings_point_at_the_property(self):
+        path = CHECKS / "dax-encryption-at-rest" / "fixtures" / "cloudformation" / "fail-sse-false.yaml"
+        r = atrest("scan", path, "--checks", "dax-encryption-at-rest", "--format", "json")
+        [f] = json.loads(r.stdout)["findings"]
+        line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.strip().startswith("SSEEnabled:"))
+        self.assertEqual(f["location"]["line"], line)
+        self.assertEqual(f["resource"]["type"], "AWS::DAX::Cluster")
+        self.assertIsNone(f["resource"]["arn"])
+
+    def test_parameters_from_the_command_line_and_files(self):
+        path = CHECKS / "dax-encryption-at-rest" / "fixtures" / "cloudformation" / "unknown-sse-ref-no-default-trivy-trap.yaml"
+        base = ["scan", path, "--checks", "dax-encryption-at-rest", "--format", "json"]
+        status = lambda r: json.loads(r.stdout)["findings"][0]["status"]
+        self.assertEqual(status(atrest(*base)), "UNKNOWN")
+        import re
+        param = re.search(r"SSEEnabled: !Ref (\w+)", path.read_text()).group(1)
+        self.assertEqual(status(atrest(*base, "--cfn-param", f"{param}=true")), "PASS")
+        self.assertEqual(status(atrest(*base, "--cfn-param", f"{param}=false")), "FAIL")
+        with tempfile.TemporaryDirectory() as d:
+            pfile = pathlib.Path(d, "p.json")
+            pfile.write_text(json.dumps([{"ParameterKey": param, "ParameterValue": "false"}]))
+            self.assertEqual(status(atrest(*base, "--cfn-params", pfile)), "FAIL")
+            self.assertEqual(status(atrest(*base, "--cfn-params", pfile, "--cfn-param", f"{param}=true")), "PASS")
+        self.assertEqual(atrest(*base, "--cfn-param", "novalue").returncode, 2)
+
+    def test_examples_mix_snapshots_and_templates(self):
+        r = atrest("scan", SRC / "examples", "--format", "json")
+        kinds = {i["kind"] for i in json.loads(r.stdout)["inputs"]}
+        self.assertEqual(kinds, {"snapshot", "cloudformation"})
+
+
 class Catalog(unittest.TestCase):
     def test_checks_lists_the_catalog(self):
         r = atrest("checks", "--format", "json")

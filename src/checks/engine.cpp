@@ -2,6 +2,7 @@
 #include "checks/engine.h"
 
 #include <unordered_map>
+#include <unordered_set>
 
 namespace atrest {
 namespace {
@@ -25,23 +26,31 @@ int severity_of_status(Status s) {  // worst first when larger
   return 0;
 }
 
-// A template resource with undecidable Fn::If conditions was mapped once per assumption; its
-// check gets one finding: the worst variant's, saying under which assumption.
+// A template resource read in several scenarios (each branch of an undecidable Fn::If; each
+// parent stack that includes the template) gets one finding per check: the worst scenario's,
+// saying which. A reading outside any scenario (the nested template scanned on its own, without
+// the parameters its parent passes) gives way to the labelled ones.
 void merge_variants(std::vector<Finding>& findings, size_t first) {
   std::unordered_map<Inventory::IdentityKey, size_t, Inventory::IdentityHash> kept;
+  std::unordered_set<Inventory::IdentityKey, Inventory::IdentityHash> labelled;
+  for (size_t i = first; i < findings.size(); ++i) {
+    const Resource& r = *findings[i].resource;
+    if (r.scenario == nullptr) continue;
+    Inventory::IdentityKey key = Inventory::identity(r);
+    key.scenario = nullptr;
+    labelled.insert(key);
+  }
+  if (labelled.empty()) return;
   std::vector<Finding> merged;
-  bool any = false;
-  for (size_t i = first; i < findings.size(); ++i) any |= findings[i].resource->scenario != nullptr;
-  if (!any) return;
   for (size_t i = first; i < findings.size(); ++i) {
     Finding& f = findings[i];
     const Resource& r = *f.resource;
-    if (r.scenario == nullptr) {
-      merged.push_back(std::move(f));
-      continue;
-    }
     Inventory::IdentityKey key = Inventory::identity(r);
     key.scenario = nullptr;
+    if (r.scenario == nullptr) {
+      if (!labelled.count(key)) merged.push_back(std::move(f));
+      continue;
+    }
     f.message = *r.scenario + ": " + f.message;
     auto [it, inserted] = kept.emplace(key, merged.size());
     if (inserted) {

@@ -144,7 +144,7 @@ int run_scan(const ScanOptions& options) {
                                               [](const InputSummary& in) { return in.files_recognised == 0; });
   if (nothing_recognised) {
     if (count(scan).input_errors == 0) {
-      fmt::print(stderr, "atrest: error: no aws CLI output or AWS Config data found in the given paths\n");
+      fmt::print(stderr, "atrest: error: no aws CLI output, AWS Config data or CloudFormation template found in the given paths\n");
     }
     return kExitUsage;
   }

@@ -98,16 +98,12 @@ void Inventory::absorb(Inventory&& other) {
 namespace {
 template <class T>
 void count_distinct(const std::vector<T>& items, size_t& n,
-                    std::unordered_set<Inventory::IdentityKey, Inventory::IdentityHash>& variants) {
+                    std::unordered_set<Inventory::IdentityKey, Inventory::IdentityHash>& seen) {
   for (const T& r : items) {
     if (r.deleted || r.reference_only) continue;
-    if (r.scenario == nullptr) {
-      ++n;
-      continue;
-    }
     Inventory::IdentityKey key = Inventory::identity(r);
-    key.scenario = nullptr;
-    if (variants.insert(key).second) ++n;
+    key.scenario = nullptr;  // variants and nested readings of one resource count once
+    if (seen.insert(key).second) ++n;
   }
 }
 }  // namespace

@@ -126,6 +126,7 @@ struct Reader {
     }
     const std::string* file = intern(task.path);
     bool recognised = false;
+    if (is_yaml_name(task.path)) out.kind = SourceKind::kCloudFormation;
     if (!is_yaml_name(task.path)) {
       const auto result = snapshot::read_document(file, text.view(), parser, snapshot_options, out.found,
                                                   out.partial, out.pending, task.input);
@@ -134,6 +135,7 @@ struct Reader {
       if (!recognised) --out.partial.files_read;  // counted again below if it is a template
     }
     if (!recognised) {
+      const SourceKind before = out.kind;
       out.kind = SourceKind::kCloudFormation;
       const TemplateResult t = read_template(file, text.view(), cfn_options, out.found, out.partial);
       if (t == TemplateResult::kError) return;
@@ -142,7 +144,7 @@ struct Reader {
         ++out.partial.files_recognised;
         return;
       }
-      out.kind = SourceKind::kSnapshot;
+      out.kind = before;  // neither: count it where the file's kind of name belongs
     }
     if (recognised) return;
     if (task.in_directory) {

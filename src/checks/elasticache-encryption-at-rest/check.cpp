@@ -20,6 +20,12 @@ ATREST_CHECK("elasticache-encryption-at-rest") {
       return;
     }
     const Field<bool>& enc = c.at_rest_encryption;
+    if (c.type == ResourceType::kElastiCacheCacheCluster && enc.is_absent()) {
+      ctx.fail(c, fmt::format("A {} cache cluster outside a replication group cannot encrypt data at rest; "
+                              "create a replication group with AtRestEncryptionEnabled instead.",
+                              engine_display_name(c)), c.engine);
+      return;
+    }
     if (enc.is_unknown()) {
       ctx.unknown(c, fmt::format("Encryption at rest cannot be decided: {}.", enc.reason()), enc);
     } else if (enc.is_known()) {

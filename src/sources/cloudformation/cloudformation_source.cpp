@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -82,11 +84,24 @@ const YamlNode* node_of(const Value* v, const YamlNode* fallback) {
   return v != nullptr && v->node != nullptr ? v->node : fallback;
 }
 
+// A template read as the nested stack of another: which stack, and how deep.
+struct NestedContext {
+  std::string label;                // "in stack parent.yaml/Child"; empty at the top
+  std::vector<std::string> chain;   // files from the top template down, to stop cycles
+};
+
+constexpr size_t kMaxNesting = 8;
+
+TemplateResult read_template_in(const std::string* file, std::string_view text, const CloudFormationOptions& options,
+                                const cfn::TemplateOptions& topts, const NestedContext& nested, Inventory& inventory,
+                                InputSummary& summary);
+
 class Mapper {
  public:
   Mapper(const Template& t, const std::string* file, const CloudFormationOptions& options, Inventory& inventory,
-         InputSummary& summary)
-      : t_(t), file_(file), options_(options), inventory_(inventory), summary_(summary) {
+         InputSummary& summary, const NestedContext& nested)
+      : t_(t), file_(file), options_(options), inventory_(inventory), summary_(summary), nested_(nested) {
+    if (!nested.label.empty()) scenario_ = intern(nested.label);
     account_ = options.account.empty() ? nullptr : intern(options.account);
     region_ = options.region.empty() ? nullptr : intern(options.region);
   }
@@ -115,8 +130,64 @@ class Mapper {
         in_scenarios(res, [&] { map_cache(key, res, ResourceType::kElastiCacheServerlessCache); });
       } else if (type == "AWS::KMS::Key") {
         map_key(key, res);
+      } else if (type == "AWS::CloudFormation::Stack") {
+        nested_stack(key, res);
       }
     }
+  }
+
+  // A nested stack whose TemplateURL is a local path is read with the parameters passed down.
+  // (Remote URLs are fetched at deploy time; they are not read.)
+  void nested_stack(const YamlNode* key, const YamlNode* res) {
+    const Value props = properties(res);
+    const Value* url = props.get("TemplateURL");
+    if (url == nullptr || !url->is(Value::Kind::kString)) return;
+    const std::string& location = url->text;
+    if (location.starts_with("http://") || location.starts_with("https://") || location.starts_with("s3://")) return;
+    // Relative to the parent's folder, spelled as a walk of that folder would spell it, so
+    // both readings of the child are known to be the same resources.
+    std::filesystem::path joined = std::filesystem::path(*file_).parent_path() / location;
+    std::string path = joined.lexically_normal().string();
+    if (file_->starts_with("./") && !path.starts_with("/") && !path.starts_with("..")) path = "./" + path;
+    auto at = [&](const std::string& message) {
+      summary_.errors.push_back(fmt::format("{}:{}:{}: {}", *file_, url->node ? url->node->line : key->line,
+                                            url->node ? url->node->column : key->column, message));
+    };
+    if (nested_.chain.size() >= kMaxNesting) return at("nested stacks deeper than 8 levels; not followed");
+    if (std::find(nested_.chain.begin(), nested_.chain.end(), path) != nested_.chain.end()) {
+      return at(fmt::format("nested stack {} includes itself; not followed", path));
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return at(fmt::format("nested stack template {} cannot be read", path));
+    std::stringstream text;
+    text << in.rdbuf();
+    cfn::TemplateOptions child{options_.account, options_.region, {}, {}};
+    if (const Value* params = props.get("Parameters"); params != nullptr && params->is(Value::Kind::kMap)) {
+      for (const auto& [name, v] : params->map) {
+        if (v.is(Value::Kind::kString) || v.is(Value::Kind::kBool)) {
+          child.parameters[name] = v.is(Value::Kind::kBool) ? (v.boolean ? "true" : "false") : v.text;
+        } else if (v.is(Value::Kind::kList)) {
+          std::string joined;
+          bool known = true;
+          for (const Value& item : v.list) {
+            known &= item.is(Value::Kind::kString);
+            joined += (joined.empty() ? "" : ",") + item.text;
+          }
+          if (known) {
+            child.parameters[name] = joined;
+          } else {
+            child.unknown_parameters[name] = "passed by the parent stack, known only at deploy time";
+          }
+        } else {
+          child.unknown_parameters[name] = v.is(Value::Kind::kUnknown) ? v.text : "passed by the parent stack, known only at deploy time";
+        }
+      }
+    }
+    NestedContext deeper = nested_;
+    deeper.label = fmt::format("{}in stack {} of {}", nested_.label.empty() ? "" : nested_.label + ", ", key->value,
+                               std::filesystem::path(*file_).filename().string());
+    deeper.chain.push_back(path);
+    read_template_in(intern(path), text.str(), options_, child, deeper, inventory_, summary_);
   }
 
   // Maps a resource once, or, when its properties hold Fn::If on conditions that cannot be
@@ -141,11 +212,11 @@ class Mapper {
         label += fmt::format("{}{} is {}", label.empty() ? "if " : " and ", undecided[i], value ? "true" : "false");
       }
       t_.assume(std::move(assumption));
-      scenario_ = intern(label);
+      scenario_ = intern(nested_.label.empty() ? label : nested_.label + ", " + label);
       map();
     }
     t_.assume({});
-    scenario_ = nullptr;
+    scenario_ = nested_.label.empty() ? nullptr : intern(nested_.label);
   }
 
  private:
@@ -397,6 +468,7 @@ class Mapper {
   const std::string* account_;
   const std::string* region_;
   std::map<std::string, std::string> alias_names_;  // logical id -> AliasName
+  const NestedContext& nested_;
   const std::string* scenario_ = nullptr;
   bool first_variant_ = false;
 };
@@ -430,8 +502,11 @@ bool looks_like_template_text(std::string_view text) {
 
 }  // namespace
 
-TemplateResult read_template(const std::string* file, std::string_view text, const CloudFormationOptions& options,
-                             Inventory& inventory, InputSummary& summary) {
+namespace {
+
+TemplateResult read_template_in(const std::string* file, std::string_view text, const CloudFormationOptions& options,
+                                const cfn::TemplateOptions& topts, const NestedContext& nested, Inventory& inventory,
+                                InputSummary& summary) {
   const size_t first = text.find_first_not_of(" \t\r\n");
   std::string json_copy;
   if (first != std::string_view::npos && text[first] == '{') {
@@ -446,10 +521,19 @@ TemplateResult read_template(const std::string* file, std::string_view text, con
     return TemplateResult::kError;
   }
   if (!cfn::is_template(doc.root())) return TemplateResult::kNotTemplate;
-  cfn::TemplateOptions topts{options.account, options.region, options.parameters};
   Template t(doc.root(), topts);
-  Mapper(t, file, options, inventory, summary).run();
+  Mapper(t, file, options, inventory, summary, nested).run();
   return TemplateResult::kTemplate;
+}
+
+}  // namespace
+
+TemplateResult read_template(const std::string* file, std::string_view text, const CloudFormationOptions& options,
+                             Inventory& inventory, InputSummary& summary) {
+  cfn::TemplateOptions topts{options.account, options.region, options.parameters, {}};
+  NestedContext top;
+  top.chain.push_back(*file);
+  return read_template_in(file, text, options, topts, top, inventory, summary);
 }
 
 std::string read_parameter_file(const std::string& path, std::map<std::string, std::string>& out) {

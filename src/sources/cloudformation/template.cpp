@@ -179,6 +179,9 @@ Value Template::ref(std::string_view name, const YamlNode* at) const {
       }
       const YamlNode* def = p->is_map() ? p->get("Default") : nullptr;
       Value value;
+      if (auto it = options_.unknown_parameters.find(std::string(name)); it != options_.unknown_parameters.end()) {
+        return Value::unknown(fmt::format("parameter {}: {}", name, it->second), at);
+      }
       if (auto it = options_.parameters.find(std::string(name)); it != options_.parameters.end()) {
         value = make_string(it->second, at);
       } else if (def != nullptr) {

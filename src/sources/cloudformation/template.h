@@ -17,6 +17,8 @@ struct TemplateOptions {
   std::string account;  // AWS::AccountId; empty: unknown
   std::string region;   // AWS::Region; empty: unknown
   std::map<std::string, std::string> parameters;  // overrides of parameter values
+  // Parameters a parent stack passes with values that cannot be resolved: name -> why.
+  std::map<std::string, std::string> unknown_parameters;
 };
 
 struct Value {

@@ -53,7 +53,7 @@ Outputs:
 )";
 
 TEST_F(TemplateTest, ResolvesIntrinsicsLikeCloudFormation) {
-  load(kTemplate, {"", "eu-west-1", {}});
+  load(kTemplate, {"", "eu-west-1", {}, {}});
   EXPECT_EQ(value("Sub").text, "prod-eu-west-1-${Literal}");
   EXPECT_EQ(value("SubVars").text, "x/prod");
   EXPECT_EQ(value("Join").text, "a-prod");
@@ -82,7 +82,7 @@ TEST_F(TemplateTest, WhatCannotBeKnownSaysWhy) {
 }
 
 TEST_F(TemplateTest, OverridesAndAssumptions) {
-  load(kTemplate, {"", "", {{"Env", "dev"}, {"NoDefault", "x"}}});
+  load(kTemplate, {"", "", {{"Env", "dev"}, {"NoDefault", "x"}}, {}});
   EXPECT_EQ(value("Map").text, "1");
   EXPECT_EQ(value("If").text, "no");
   EXPECT_EQ(value("IfUnknown").text, "a");
