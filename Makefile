@@ -1,7 +1,7 @@
 # The two commands a newcomer needs (see README.md): `make demo` and `make test`.
 # Both install the Debian packages the build and tests need, then build.
 
-DEB_PACKAGES := cmake g++ make pkg-config libsimdjson-dev libcli11-dev libfmt-dev zlib1g-dev \
+DEB_PACKAGES := cmake g++ make pkg-config libsimdjson-dev libcli11-dev libfmt-dev libyaml-dev zlib1g-dev \
                 libgtest-dev python3 python3-jsonschema
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 JOBS ?= $(shell nproc)
@@ -26,10 +26,15 @@ build-asan: deps
 
 # The main job on the bundled examples. atrest exits 1 because the examples contain failures.
 demo: build
-	@echo "== atrest scan examples/snapshots"
+	@echo "== atrest scan examples/snapshots   (aws CLI describe-* output and an AWS Config snapshot)"
 	@$(ATREST) scan examples/snapshots; echo "(exit code $$? — see README: 1 means something failed)"
-	@$(ATREST) scan examples/snapshots --format json --output build/demo-report.json --quiet; \
-	  echo "JSON report written to build/demo-report.json (exit code $$?)"
+	@echo; echo "== atrest scan examples/cloudformation   (templates, findings at file:line)"
+	@$(ATREST) scan examples/cloudformation; echo "(exit code $$?)"
+	@echo; echo "== the same templates with Env=dev (--cfn-params examples/cloudformation/data-tier.params.json)"
+	@$(ATREST) scan examples/cloudformation/data-tier.yaml --cfn-params examples/cloudformation/data-tier.params.json --quiet; \
+	  echo "(exit code $$?)"
+	@$(ATREST) scan examples --format json --output build/demo-report.json --quiet; \
+	  echo "JSON report of everything written to build/demo-report.json (exit code $$?)"
 
 test-release: build
 	cd build/release && ctest --output-on-failure -j $(JOBS)

@@ -10,6 +10,7 @@ namespace atrest {
 // Finds the key `ref` (as the resource names it) in the inventory. When the key is not there, or
 // could not be read, reports UNKNOWN or ERROR for `r` and returns null. A deleted key is
 // returned (key->deleted), for the caller to judge.
-const KmsKey* find_key_or_report(CheckContext& ctx, const Resource& r, std::string_view ref);
+const KmsKey* find_key_or_report(CheckContext& ctx, const Resource& r, std::string_view ref,
+                                 const Field<std::string>& where);
 
 }  // namespace atrest

@@ -13,7 +13,7 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
   ctx.for_each(ctx.inventory.tables(), [&](const DynamoDbTable& t) {
     if (t.sse_type.is_unknown()) {
       ctx.unknown(t, fmt::format("The table's encryption settings are unknown: {}.",
-                                 t.sse_type.reason()));
+                                 t.sse_type.reason()), t.sse_type);
       return;
     }
     if (t.sse_type.is_absent() || !iequals(t.sse_type.value(), "KMS")) {
@@ -23,13 +23,13 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
     if (t.sse_status.is_known() &&
         (iequals(t.sse_status.value(), "DISABLING") || iequals(t.sse_status.value(), "DISABLED"))) {
       ctx.fail(t, fmt::format("KMS encryption is {}: the table is moving to the AWS owned key.",
-                              t.sse_status.value()));
+                              t.sse_status.value()), t.sse_status);
       return;
     }
     if (!t.kms_key_arn.is_known()) {
       ctx.unknown(t, fmt::format("The table uses KMS but its key is unknown: {}.",
                                  t.kms_key_arn.is_unknown() ? t.kms_key_arn.reason()
-                                                            : "no KMSMasterKeyArn reported"));
+                                                            : "no KMSMasterKeyArn reported"), t.kms_key_arn);
       return;
     }
     const std::string& ref = t.kms_key_arn.value();
@@ -39,12 +39,12 @@ ATREST_CHECK("dynamodb-customer-managed-key") {
                               "access cannot be revoked.", ref), t.kms_key_arn);
       return;
     }
-    const KmsKey* key = find_key_or_report(ctx, t, ref);
+    const KmsKey* key = find_key_or_report(ctx, t, ref, t.kms_key_arn);
     if (key == nullptr) return;
     if (!key->key_manager.is_known()) {
       ctx.unknown(t, fmt::format("Who manages key {} is unknown: {}.", ref,
                                  key->key_manager.is_unknown() ? key->key_manager.reason()
-                                                               : "KeyManager not reported"));
+                                                               : "KeyManager not reported"), t.kms_key_arn);
       return;
     }
     if (!iequals(key->key_manager.value(), "CUSTOMER")) {

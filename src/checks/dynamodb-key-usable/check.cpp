@@ -23,7 +23,7 @@ ATREST_CHECK("dynamodb-key-usable") {
     }
     if (t.sse_type.is_unknown()) {
       ctx.unknown(t, fmt::format("The table's encryption settings are unknown: {}.",
-                                 t.sse_type.reason()));
+                                 t.sse_type.reason()), t.sse_type);
       return;
     }
     // The AWS owned key is always usable: nothing to check.
@@ -33,7 +33,7 @@ ATREST_CHECK("dynamodb-key-usable") {
       return;
     }
     const std::string& ref = t.kms_key_arn.value();
-    const KmsKey* key = find_key_or_report(ctx, t, ref);
+    const KmsKey* key = find_key_or_report(ctx, t, ref, t.kms_key_arn);
     if (key == nullptr) return;
     if (key->deleted) {
       ctx.fail(t, fmt::format("The table's KMS key {} was deleted (AWS Config recorded its deletion): "

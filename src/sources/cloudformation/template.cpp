@@ -54,6 +54,17 @@ bool function_of(const YamlNode* node, std::string& name, const YamlNode*& arg, 
   return false;
 }
 
+// A scalar computed by a function (a Ref to a parameter, a FindInMap) is reported where the
+// function is written in the resource, not where the value came from (a parameter's Default).
+Value located_at_call(Value v, const YamlNode* written) {
+  std::string name;
+  const YamlNode* arg;
+  bool tagged;
+  const bool scalar = !v.is(Value::Kind::kMap) && !v.is(Value::Kind::kList);
+  if (scalar && function_of(written, name, arg, tagged)) v.node = written;
+  return v;
+}
+
 std::string text_of(const Value& v) {
   return v.kind == Value::Kind::kBool ? (v.boolean ? "true" : "false") : v.text;
 }
@@ -133,7 +144,7 @@ Value Template::resolve_content(const YamlNode* node, bool skip_tag) const {
     case YamlNode::Kind::kSeq: {
       std::vector<Value> items;
       for (const YamlNode* item : node->items) {
-        Value v = resolve(item);
+        Value v = located_at_call(resolve(item), item);
         if (!v.is(Value::Kind::kAbsent)) items.push_back(std::move(v));  // AWS::NoValue drops it
       }
       return make_list(std::move(items), node);
@@ -143,7 +154,7 @@ Value Template::resolve_content(const YamlNode* node, bool skip_tag) const {
       v.kind = Value::Kind::kMap;
       v.node = node;
       for (const auto& [k, child] : node->entries) {
-        Value resolved = resolve(child);
+        Value resolved = located_at_call(resolve(child), child);
         if (resolved.is(Value::Kind::kAbsent)) continue;
         v.map.emplace_back(k->value, std::move(resolved));
       }
