@@ -25,6 +25,8 @@ struct Open {
   YamlNode* node;
   std::string anchor;  // registered when the node is complete, so no alias can make a cycle
   const YamlNode* pending_key = nullptr;
+  // Scalar keys seen so far, for duplicate detection in large maps (Resources of a big template).
+  std::unordered_map<std::string_view, const YamlNode*> keys;
 };
 
 }  // namespace
@@ -61,7 +63,9 @@ bool YamlDocument::parse(std::string_view text, YamlError& error, const YamlLimi
     }
     Open& parent = stack.back();
     parent.node->weight += node->weight;
-    if (parent.node->weight > limits.max_weight) {
+    // Aliases multiply the tree without adding nodes: a tree far heavier than the nodes parsed
+    // is an alias bomb, however large the honest template is.
+    if (parent.node->weight > limits.max_weight + 16 * nodes_.size()) {
       return fail(mark, "the document expands to more than " + std::to_string(limits.max_weight) +
                             " nodes (an alias bomb?)");
     }
@@ -69,10 +73,9 @@ bool YamlDocument::parse(std::string_view text, YamlError& error, const YamlLimi
       parent.node->items.push_back(node);
     } else if (parent.pending_key == nullptr) {
       if (node->is_scalar()) {
-        for (const auto& [k, v] : parent.node->entries) {
-          if (k->is_scalar() && k->value == node->value) {
-            return fail(mark, "duplicate key '" + node->value + "' (first at line " + std::to_string(k->line) + ")");
-          }
+        auto [it, inserted] = parent.keys.emplace(node->value, node);
+        if (!inserted) {
+          return fail(mark, "duplicate key '" + node->value + "' (first at line " + std::to_string(it->second->line) + ")");
         }
       }
       parent.pending_key = node;
@@ -139,7 +142,7 @@ bool YamlDocument::parse(std::string_view text, YamlError& error, const YamlLimi
         }
         YamlNode* n = make(is_seq ? YamlNode::Kind::kSeq : YamlNode::Kind::kMap, mark, tag);
         const unsigned char* anchor = is_seq ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
-        stack.push_back({n, anchor ? reinterpret_cast<const char*>(anchor) : ""});
+        stack.push_back({n, anchor ? reinterpret_cast<const char*>(anchor) : "", nullptr, {}});
         break;
       }
       case YAML_SEQUENCE_END_EVENT:
