@@ -53,9 +53,13 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	$(SUDO) apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1 || true
 	CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DATREST_FUZZ=ON
-	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer
-	mkdir -p build/fuzz/corpus && find src/checks tests/fixtures -name '*.json' -exec cp {} build/fuzz/corpus/ \;
+	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer
+	mkdir -p build/fuzz/corpus build/fuzz/templates
+	find src/checks tests/fixtures -path '*snapshot*' -name '*.json' -exec cp {} build/fuzz/corpus/ \;
+	find src/checks tests/fixtures examples -path '*cloudformation*' \( -name '*.yaml' -o -name '*.json' \) \
+	  -exec cp {} build/fuzz/templates/ \;
 	build/fuzz/fuzz/snapshot_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
+	build/fuzz/fuzz/template_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/templates
 
 clean:
 	rm -rf build

@@ -113,7 +113,9 @@ class Mapper {
     for (const auto& [key, res] : resources->entries) {
       if (type_of(res) == "AWS::KMS::Alias" && created(key, res)) map_alias(key, res);
     }
-    for (const auto& [key, res] : resources->entries) {
+    for (const auto& entry : resources->entries) {
+      const YamlNode* key = entry.first;  // named, not bound: lambdas below capture them
+      const YamlNode* res = entry.second;
       if (!res->is_map() || !created(key, res)) continue;
       const std::string type(type_of(res));
       if (type == "AWS::DAX::Cluster") {

@@ -156,7 +156,7 @@ Value Template::resolve_content(const YamlNode* node, bool skip_tag) const {
       for (const auto& [k, child] : node->entries) {
         Value resolved = located_at_call(resolve(child), child);
         if (resolved.is(Value::Kind::kAbsent)) continue;
-        v.map.emplace_back(k->value, std::move(resolved));
+        v.map.push_back(Member{k->value, std::move(resolved)});
       }
       return v;
     }

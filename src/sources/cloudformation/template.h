@@ -21,6 +21,8 @@ struct TemplateOptions {
   std::map<std::string, std::string> unknown_parameters;
 };
 
+struct Member;
+
 struct Value {
   enum class Kind : unsigned char { kAbsent, kString, kBool, kList, kMap, kResourceRef, kUnknown };
   Kind kind = Kind::kAbsent;
@@ -28,19 +30,26 @@ struct Value {
   std::string attribute;  // kResourceRef: Fn::GetAtt attribute, empty for Ref
   bool boolean = false;
   std::vector<Value> list;
-  std::vector<std::pair<std::string, Value>> map;
+  std::vector<Member> map;  // in the order written
   const YamlNode* node = nullptr;  // where the value was written
 
-  static Value unknown(std::string why, const YamlNode* at) {
-    Value v;
-    v.kind = Kind::kUnknown;
-    v.text = std::move(why);
-    v.node = at;
-    return v;
-  }
+  static Value unknown(std::string why, const YamlNode* at);  // defined below, once Member is complete
   bool is(Kind k) const { return kind == k; }
   const Value* get(std::string_view key) const;  // map member, or null
 };
+
+struct Member {
+  std::string key;
+  Value value;
+};
+
+inline Value Value::unknown(std::string why, const YamlNode* at) {
+  Value v;
+  v.kind = Kind::kUnknown;
+  v.text = std::move(why);
+  v.node = at;
+  return v;
+}
 
 enum class Truth : unsigned char { kTrue, kFalse, kUnknown };
 
