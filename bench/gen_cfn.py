@@ -410,8 +410,19 @@ class Template:
             parts.append(text[i:])
         return Join("", parts)
 
+    def unique(self, name):
+        """A physical name not yet used in this template (CloudFormation needs them distinct)."""
+        used = self.cache.setdefault("names", set())
+        base, n = name, 1
+        while name in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name)
+        return name
+
     def stack_name(self, suffix):
         """A physical name derived from the stack, as a hand-written template spells it."""
+        suffix = self.unique(suffix)
         if self.cdk:
             return f"{self.service}-{suffix}-{self.env}"
         how = self.r.pick([("stack", 5), ("env", 4), ("literal", 1)])
@@ -928,10 +939,10 @@ def dax_bundle(t):
     props = {}
     if r.chance(0.4):
         if t.cdk or r.chance(0.5):
-            props["ClusterName"] = f"{t.service[:8]}-dax-{t.env[:3]}"
+            props["ClusterName"] = t.unique(f"{t.service[:8]}-dax-{t.env[:3]}")
         else:
             t.param("Env")
-            props["ClusterName"] = Sub(f"{t.service[:8]}-${{Env}}")
+            props["ClusterName"] = Sub(t.unique(f"{t.service[:8]}-dax") + "-${Env}")
     props["Description"] = f"Read-through cache for the {t.service} tables"
     rf = r.pick([(3, 45), (1, 18), (2, 10), ("map", 0 if t.cdk else 27)])
     props["NodeType"] = (t.find("EnvConfig", "DaxNodeType") if rf == "map" and r.chance(0.5)
@@ -1112,7 +1123,7 @@ def replication_group(t):
         props["PreferredMaintenanceWindow"] = r.choice(["sun:05:00-sun:06:00", "wed:03:00-wed:04:00"])
     if r.chance(0.25):
         logs = t.add("CacheSlowLogGroup", "AWS::Logs::LogGroup", {
-            "LogGroupName": t.sub(f"/elasticache/{t.service}/${{AWS::StackName}}/slow-log"),
+            "LogGroupName": t.sub(f"/elasticache/{t.service}/${{AWS::StackName}}/{t.unique('slow-log')}"),
             "RetentionInDays": 30})
         props["LogDeliveryConfigurations"] = [{"DestinationType": "cloudwatch-logs", "LogFormat": "json",
                                                "LogType": "slow-log",
@@ -1171,10 +1182,10 @@ def serverless_cache(t):
     engine = r.pick([("valkey", 45), ("redis", 30), ("memcached", 25)])
     sg = security_group(t, "ServerlessCacheSecurityGroup", "Serverless cache", 11211 if engine == "memcached" else 6379)
     if t.cdk or r.chance(0.4):
-        name = f"{t.service}-{engine}-{t.env}"
+        name = t.unique(f"{t.service}-{engine}-{t.env}")
     elif r.chance(0.5):
         t.param("Env")
-        name = Sub(f"{t.service}-{engine}-${{Env}}")
+        name = Sub(t.unique(f"{t.service}-{engine}") + "-${Env}")
     else:
         name = f"{t.service}-{engine}-{r.hexstr(4)}"
     props = {"ServerlessCacheName": name,
@@ -1439,7 +1450,7 @@ def no_tables_lambda(t):
 def target_resources(r):
     if r.random() < 1 / 150:
         return r.randrange(150, 251)
-    n = int(round(math.exp(r.gauss(math.log(15), 0.55))))
+    n = int(round(math.exp(r.gauss(math.log(13), 0.55))))
     return max(5, min(60, n))
 
 
@@ -1560,7 +1571,7 @@ def render_json(t):
 # ---------------------------------------------------------------------------------------------
 # Layout: services, each with a kind and a few stacks per environment.
 
-KINDS = [("yaml", 52), ("sam", 18), ("cdk", 18), ("json", 12)]
+KINDS = [("yaml", 56), ("sam", 25), ("cdk", 16), ("json", 9)]
 
 
 def plan_services(r, n):

@@ -75,6 +75,10 @@ std::vector<Finding> run_checks(const Inventory& inventory, const Settings& sett
     report_unreadable(ctx, inventory.tables());
     report_unreadable(ctx, inventory.caches());
     report_unreadable(ctx, inventory.kms_keys());
+    report_unreadable(ctx, inventory.dax_subnet_groups());
+    report_unreadable(ctx, inventory.security_groups());
+    report_unreadable(ctx, inventory.iam_roles());
+    report_unreadable(ctx, inventory.iam_policies());
     def->run(ctx);
     merge_variants(findings, first);
   }

@@ -15,7 +15,9 @@ bool type_from_name(std::string_view name, ResourceType& out) {
   for (ResourceType t : {ResourceType::kDaxCluster, ResourceType::kDynamoDbTable,
                          ResourceType::kElastiCacheReplicationGroup,
                          ResourceType::kElastiCacheCacheCluster,
-                         ResourceType::kElastiCacheServerlessCache, ResourceType::kKmsKey}) {
+                         ResourceType::kElastiCacheServerlessCache, ResourceType::kKmsKey,
+                         ResourceType::kDaxSubnetGroup, ResourceType::kEc2SecurityGroup, ResourceType::kIamRole,
+                         ResourceType::kIamPolicy}) {
     if (name == resource_type_name(t)) {
       out = t;
       return true;

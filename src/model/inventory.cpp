@@ -92,6 +92,10 @@ void Inventory::absorb(Inventory&& other) {
   append(tables_, other.tables_);
   append(caches_, other.caches_);
   append(kms_keys_, other.kms_keys_);
+  append(dax_subnet_groups_, other.dax_subnet_groups_);
+  append(security_groups_, other.security_groups_);
+  append(iam_roles_, other.iam_roles_);
+  append(iam_policies_, other.iam_policies_);
   for (auto& [alias, target] : other.alias_targets_) alias_targets_[alias] = std::move(target);
 }
 
@@ -115,6 +119,10 @@ size_t Inventory::distinct_size() const {
   count_distinct(tables_, n, variants);
   count_distinct(caches_, n, variants);
   count_distinct(kms_keys_, n, variants);
+  count_distinct(dax_subnet_groups_, n, variants);
+  count_distinct(security_groups_, n, variants);
+  count_distinct(iam_roles_, n, variants);
+  count_distinct(iam_policies_, n, variants);
   return n;
 }
 
@@ -128,6 +136,10 @@ void Inventory::finalize() {
   dedupe(tables_);
   dedupe(caches_);
   dedupe(kms_keys_);
+  dedupe(dax_subnet_groups_);
+  dedupe(security_groups_);
+  dedupe(iam_roles_);
+  dedupe(iam_policies_);
   keys_by_arn_.clear();
   keys_by_id_.clear();
   keys_by_arn_.reserve(kms_keys_.size());

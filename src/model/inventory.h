@@ -18,6 +18,10 @@ class Inventory {
   void add(DynamoDbTable r) { tables_.push_back(std::move(r)); }
   void add(ElastiCache r) { caches_.push_back(std::move(r)); }
   void add(KmsKey r) { kms_keys_.push_back(std::move(r)); }
+  void add(DaxSubnetGroup r) { dax_subnet_groups_.push_back(std::move(r)); }
+  void add(SecurityGroup r) { security_groups_.push_back(std::move(r)); }
+  void add(IamRole r) { iam_roles_.push_back(std::move(r)); }
+  void add(IamPolicy r) { iam_policies_.push_back(std::move(r)); }
   // Moves every resource and alias of `other` to the end of this inventory (in order).
   void absorb(Inventory&& other);
   void add_kms_alias(const std::string* account, const std::string* region, std::string alias,
@@ -30,6 +34,11 @@ class Inventory {
   const std::vector<DynamoDbTable>& tables() const { return tables_; }
   const std::vector<ElastiCache>& caches() const { return caches_; }
   const std::vector<KmsKey>& kms_keys() const { return kms_keys_; }
+  const std::vector<DaxSubnetGroup>& dax_subnet_groups() const { return dax_subnet_groups_; }
+  const std::vector<SecurityGroup>& security_groups() const { return security_groups_; }
+  const std::vector<IamRole>& iam_roles() const { return iam_roles_; }
+  const std::vector<IamPolicy>& iam_policies() const { return iam_policies_; }
+  std::vector<SecurityGroup>& mutable_security_groups() { return security_groups_; }
   std::vector<DynamoDbTable>& mutable_tables() { return tables_; }
 
   // Resolves a key reference as AWS does: key ARN, alias ARN, "alias/name" or a bare key id.
@@ -62,7 +71,8 @@ class Inventory {
   size_t distinct_size() const;
 
   size_t size() const {
-    return dax_clusters_.size() + tables_.size() + caches_.size() + kms_keys_.size();
+    return dax_clusters_.size() + tables_.size() + caches_.size() + kms_keys_.size() + dax_subnet_groups_.size() +
+           security_groups_.size() + iam_roles_.size() + iam_policies_.size();
   }
 
  private:
@@ -70,6 +80,10 @@ class Inventory {
   std::vector<DynamoDbTable> tables_;
   std::vector<ElastiCache> caches_;
   std::vector<KmsKey> kms_keys_;
+  std::vector<DaxSubnetGroup> dax_subnet_groups_;
+  std::vector<SecurityGroup> security_groups_;
+  std::vector<IamRole> iam_roles_;
+  std::vector<IamPolicy> iam_policies_;
   template <class T>
   friend void dedupe(std::vector<T>& items);
 

@@ -53,6 +53,10 @@ const char* resource_type_name(ResourceType type) {
     case ResourceType::kElastiCacheCacheCluster: return "AWS::ElastiCache::CacheCluster";
     case ResourceType::kElastiCacheServerlessCache: return "AWS::ElastiCache::ServerlessCache";
     case ResourceType::kKmsKey: return "AWS::KMS::Key";
+    case ResourceType::kDaxSubnetGroup: return "AWS::DAX::SubnetGroup";
+    case ResourceType::kEc2SecurityGroup: return "AWS::EC2::SecurityGroup";
+    case ResourceType::kIamRole: return "AWS::IAM::Role";
+    case ResourceType::kIamPolicy: return "AWS::IAM::Policy";
   }
   return "";
 }
@@ -65,6 +69,10 @@ const char* resource_service(ResourceType type) {
     case ResourceType::kElastiCacheCacheCluster:
     case ResourceType::kElastiCacheServerlessCache: return "elasticache";
     case ResourceType::kKmsKey: return "kms";
+    case ResourceType::kDaxSubnetGroup: return "dax";
+    case ResourceType::kEc2SecurityGroup: return "ec2";
+    case ResourceType::kIamRole:
+    case ResourceType::kIamPolicy: return "iam";
   }
   return "";
 }

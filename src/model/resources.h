@@ -19,6 +19,10 @@ enum class ResourceType : unsigned char {
   kElastiCacheCacheCluster,
   kElastiCacheServerlessCache,
   kKmsKey,
+  kDaxSubnetGroup,
+  kEc2SecurityGroup,
+  kIamRole,
+  kIamPolicy,
 };
 
 // The CloudFormation type name, e.g. "AWS::DAX::Cluster".
@@ -101,6 +105,43 @@ struct KmsKey : Resource {
   Field<std::string> key_spec;
   Field<std::string> deletion_date;
   Field<bool> rotation_enabled;
+};
+
+struct DaxSubnetGroup : Resource {
+  DaxSubnetGroup() : Resource(ResourceType::kDaxSubnetGroup) {}
+  Field<std::vector<std::string>> subnet_ids;
+};
+
+// One inbound rule. Ports are absent for all-traffic rules (protocol "-1").
+struct IngressRule {
+  std::string protocol;  // "tcp", "udp", "icmp", "-1"
+  Field<int64_t> from_port;
+  Field<int64_t> to_port;
+  Field<std::string> cidr_ipv4;
+  Field<std::string> cidr_ipv6;
+  Field<std::string> source_group;  // a group id (or a template's logical id)
+  Field<std::string> prefix_list;
+};
+
+struct SecurityGroup : Resource {
+  SecurityGroup() : Resource(ResourceType::kEc2SecurityGroup) {}
+  Field<std::string> vpc_id;
+  Field<std::vector<IngressRule>> ingress;
+};
+
+// Policy documents are kept as JSON text, whatever the source wrote (YAML maps in templates,
+// URL-encoded JSON in AWS Config).
+struct IamRole : Resource {
+  IamRole() : Resource(ResourceType::kIamRole) {}
+  Field<std::string> assume_role_policy;
+  Field<std::vector<std::string>> inline_policies;
+  Field<std::vector<std::string>> managed_policy_arns;
+};
+
+struct IamPolicy : Resource {
+  IamPolicy() : Resource(ResourceType::kIamPolicy) {}
+  Field<std::string> document;
+  Field<std::vector<std::string>> attached_roles;  // role names (or a template's logical ids)
 };
 
 }  // namespace atrest

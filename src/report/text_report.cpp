@@ -46,7 +46,9 @@ int service_rank(ResourceType t) {
   if (std::strcmp(service, "dax") == 0) return 0;
   if (std::strcmp(service, "dynamodb") == 0) return 1;
   if (std::strcmp(service, "elasticache") == 0) return 2;
-  return 3;
+  if (std::strcmp(service, "kms") == 0) return 3;
+  if (std::strcmp(service, "ec2") == 0) return 4;
+  return 5;
 }
 
 const char* service_title(ResourceType t) {
@@ -54,7 +56,9 @@ const char* service_title(ResourceType t) {
     case 0: return "DAX";
     case 1: return "DynamoDB";
     case 2: return "ElastiCache";
-    default: return "KMS";
+    case 3: return "KMS";
+    case 4: return "EC2";
+    default: return "IAM";
   }
 }
 

@@ -80,6 +80,89 @@ Field<std::vector<std::string>> strings_of(const Value* v, std::string_view what
   return located(F::known(std::move(out)), v->node);
 }
 
+// A resource named by Ref or GetAtt stands for itself by logical id (its id in the inventory,
+// looked up within the same template); a literal is taken as written.
+Field<std::string> id_of(const Value* v, std::string_view what, const YamlNode* where) {
+  if (v != nullptr && v->is(Value::Kind::kResourceRef)) return located(Field<std::string>::known(v->text), v->node);
+  return string_of(v, what, where);
+}
+
+Field<std::vector<std::string>> ids_of(const Value* v, std::string_view what, const YamlNode* where) {
+  using F = Field<std::vector<std::string>>;
+  if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(F::absent(), where);
+  if (v->is(Value::Kind::kUnknown)) return located(F::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+  if (!v->is(Value::Kind::kList)) return located(F::unknown(fmt::format("{} is not a list", what)), v->node);
+  std::vector<std::string> out;
+  for (const Value& item : v->list) {
+    Field<std::string> id = id_of(&item, what, where);
+    if (!id.is_known()) return located(F::unknown(std::string(id.reason())), item.node);
+    out.push_back(id.value());
+  }
+  return located(F::known(std::move(out)), v->node);
+}
+
+void json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// A policy document as JSON text. Values known only at deploy time are written as
+// "${Logical.Attribute}" (a resource of the template: a specific ARN, never "*") or
+// "${?why}" (anything else), so a check can tell them from literals.
+void to_json(const Value& v, std::string& out) {
+  switch (v.kind) {
+    case Value::Kind::kAbsent: out += "null"; break;
+    case Value::Kind::kString: json_string(out, v.text); break;
+    case Value::Kind::kBool: out += v.boolean ? "true" : "false"; break;
+    case Value::Kind::kResourceRef:
+      json_string(out, "${" + v.text + (v.attribute.empty() ? "" : "." + v.attribute) + "}");
+      break;
+    case Value::Kind::kUnknown: json_string(out, "${?" + v.text + "}"); break;
+    case Value::Kind::kList:
+      out += '[';
+      for (size_t i = 0; i < v.list.size(); ++i) {
+        if (i) out += ',';
+        to_json(v.list[i], out);
+      }
+      out += ']';
+      break;
+    case Value::Kind::kMap:
+      out += '{';
+      for (size_t i = 0; i < v.map.size(); ++i) {
+        if (i) out += ',';
+        json_string(out, v.map[i].key);
+        out += ':';
+        to_json(v.map[i].value, out);
+      }
+      out += '}';
+      break;
+  }
+}
+
+Field<std::string> document_of(const Value* v, std::string_view what, const YamlNode* where) {
+  if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(Field<std::string>::absent(), where);
+  if (v->is(Value::Kind::kUnknown)) return located(Field<std::string>::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+  if (v->is(Value::Kind::kString)) return located(Field<std::string>::known(v->text), v->node);  // JSON text already
+  std::string json;
+  to_json(*v, json);
+  return located(Field<std::string>::known(std::move(json)), v->node);
+}
+
 const YamlNode* node_of(const Value* v, const YamlNode* fallback) {
   return v != nullptr && v->node != nullptr ? v->node : fallback;
 }
@@ -134,8 +217,120 @@ class Mapper {
         map_key(key, res);
       } else if (type == "AWS::CloudFormation::Stack") {
         nested_stack(key, res);
+      } else if (type == "AWS::DAX::SubnetGroup") {
+        map_subnet_group(key, res);
+      } else if (type == "AWS::EC2::SecurityGroup") {
+        map_security_group(key, res);
+      } else if (type == "AWS::EC2::SecurityGroupIngress") {
+        standalone_ingress_.emplace_back(key, res);
+      } else if (type == "AWS::IAM::Role") {
+        map_role(key, res);
+      } else if (type == "AWS::IAM::Policy" || type == "AWS::IAM::ManagedPolicy") {
+        map_policy(key, res);
       }
     }
+    attach_standalone_ingress();
+  }
+
+  void map_subnet_group(const YamlNode* key, const YamlNode* res) {
+    DaxSubnetGroup g;
+    begin(g, key);
+    const Value props = properties(res);
+    g.subnet_ids = ids_of(props.get("SubnetIds"), "SubnetIds", node_of(&props, key));
+    add(std::move(g));
+  }
+
+  IngressRule rule_of(const Value& rule) {
+    const YamlNode* where = rule.node;
+    IngressRule r;
+    Field<std::string> protocol = string_of(rule.get("IpProtocol"), "IpProtocol", where);
+    r.protocol = protocol.is_known() ? protocol.value() : "?";
+    r.from_port = int_of(rule.get("FromPort"), "FromPort", where);
+    r.to_port = int_of(rule.get("ToPort"), "ToPort", where);
+    r.cidr_ipv4 = string_of(rule.get("CidrIp"), "CidrIp", where);
+    r.cidr_ipv6 = string_of(rule.get("CidrIpv6"), "CidrIpv6", where);
+    r.source_group = id_of(rule.get("SourceSecurityGroupId"), "SourceSecurityGroupId", where);
+    r.prefix_list = string_of(rule.get("SourcePrefixListId"), "SourcePrefixListId", where);
+    return r;
+  }
+
+  void map_security_group(const YamlNode* key, const YamlNode* res) {
+    SecurityGroup g;
+    begin(g, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    g.vpc_id = id_of(props.get("VpcId"), "VpcId", where);
+    const Value* ingress = props.get("SecurityGroupIngress");
+    if (ingress == nullptr || ingress->is(Value::Kind::kAbsent)) {
+      g.ingress = located(Field<std::vector<IngressRule>>::known({}), where);
+    } else if (ingress->is(Value::Kind::kList)) {
+      std::vector<IngressRule> rules;
+      for (const Value& rule : ingress->list) {
+        if (rule.is(Value::Kind::kMap)) rules.push_back(rule_of(rule));
+      }
+      g.ingress = located(Field<std::vector<IngressRule>>::known(std::move(rules)), ingress->node);
+    } else {
+      g.ingress = located(Field<std::vector<IngressRule>>::unknown("SecurityGroupIngress is known only at deploy time"),
+                          ingress->node);
+    }
+    add(std::move(g));
+  }
+
+  // AWS::EC2::SecurityGroupIngress resources add rules to a group of the template.
+  void attach_standalone_ingress() {
+    for (const auto& [key, res] : standalone_ingress_) {
+      const Value props = properties(res);
+      Field<std::string> group = id_of(props.get("GroupId"), "GroupId", node_of(&props, key));
+      if (!group.is_known()) continue;
+      for (SecurityGroup& g : inventory_.mutable_security_groups()) {
+        if (g.id != group.value() || g.origin.file != file_ || !g.ingress.is_known()) continue;
+        std::vector<IngressRule> rules = g.ingress.value();
+        rules.push_back(rule_of(props));
+        const uint32_t line = g.ingress.line(), column = g.ingress.column();
+        g.ingress = Field<std::vector<IngressRule>>::known(std::move(rules)).at(line, column);
+      }
+    }
+  }
+
+  void map_role(const YamlNode* key, const YamlNode* res) {
+    IamRole role;
+    begin(role, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    role.assume_role_policy = document_of(props.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", where);
+    const Value* policies = props.get("Policies");
+    if (policies == nullptr || policies->is(Value::Kind::kAbsent)) {
+      role.inline_policies = located(Field<std::vector<std::string>>::known({}), where);
+    } else if (policies->is(Value::Kind::kList)) {
+      std::vector<std::string> docs;
+      bool known = true;
+      for (const Value& p : policies->list) {
+        Field<std::string> doc = document_of(p.get("PolicyDocument"), "PolicyDocument", p.node);
+        if (doc.is_known()) {
+          docs.push_back(doc.value());
+        } else {
+          known = false;
+        }
+      }
+      role.inline_policies = known ? Field<std::vector<std::string>>::known(std::move(docs))
+                                   : Field<std::vector<std::string>>::unknown("a policy document is known only at deploy time");
+      role.inline_policies.at(policies->node ? policies->node->line : 0, policies->node ? policies->node->column : 0);
+    } else {
+      role.inline_policies = located(Field<std::vector<std::string>>::unknown("Policies is known only at deploy time"),
+                                     policies->node);
+    }
+    role.managed_policy_arns = ids_of(props.get("ManagedPolicyArns"), "ManagedPolicyArns", where);
+    add(std::move(role));
+  }
+
+  void map_policy(const YamlNode* key, const YamlNode* res) {
+    IamPolicy policy;
+    begin(policy, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    policy.document = document_of(props.get("PolicyDocument"), "PolicyDocument", where);
+    policy.attached_roles = ids_of(props.get("Roles"), "Roles", where);
+    add(std::move(policy));
   }
 
   // A nested stack whose TemplateURL is a local path is read with the parameters passed down.
@@ -279,9 +474,9 @@ class Mapper {
       c.endpoint_encryption = string_of(props.get("ClusterEndpointEncryptionType"), "ClusterEndpointEncryptionType", where);
       c.total_nodes = int_of(props.get("ReplicationFactor"), "ReplicationFactor", where);
       c.requested_availability_zones = strings_of(props.get("AvailabilityZones"), "AvailabilityZones", where);
-      c.subnet_group = string_of(props.get("SubnetGroupName"), "SubnetGroupName", where);
-      c.security_group_ids = strings_of(props.get("SecurityGroupIds"), "SecurityGroupIds", where);
-      c.iam_role_arn = string_of(props.get("IAMRoleARN"), "IAMRoleARN", where);
+      c.subnet_group = id_of(props.get("SubnetGroupName"), "SubnetGroupName", where);
+      c.security_group_ids = ids_of(props.get("SecurityGroupIds"), "SecurityGroupIds", where);
+      c.iam_role_arn = id_of(props.get("IAMRoleARN"), "IAMRoleARN", where);
     }
     // A template describes what will be created: no node has a zone yet.
     c.node_availability_zones = Field<std::vector<std::string>>::absent();
@@ -471,6 +666,7 @@ class Mapper {
   const std::string* region_;
   std::map<std::string, std::string> alias_names_;  // logical id -> AliasName
   const NestedContext& nested_;
+  std::vector<std::pair<const YamlNode*, const YamlNode*>> standalone_ingress_;
   const std::string* scenario_ = nullptr;
   bool first_variant_ = false;
 };
