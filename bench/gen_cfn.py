@@ -11,12 +11,13 @@ AWS::Serverless-2016-10-31); about 30 % are JSON, most of them in the shape `cdk
 and rule) and the rest hand-written JSON (`.json` or legacy `.template`).
 
 Each template has 5-60 resources (median ~15; about 1 in 150 is a monolith of ~150-250): the
-types atrest maps (DAX clusters and subnet groups, DynamoDB tables and global tables,
+types atrest reads (DAX clusters and subnet groups, DynamoDB tables and global tables,
 ElastiCache replication groups, cache clusters and serverless caches, KMS keys and aliases, SAM
 simple tables) among the usual others (IAM roles and policies, Lambda functions with inline
 code, SQS, SNS, S3, security groups, log groups, alarms, secrets). Parameters with and without
-defaults, Conditions and Mappings decide many of the checked values, so every check sees
-passing, failing and unknown inputs. Layout, one directory per team and service:
+defaults, Conditions and Mappings decide many of the checked values, so every check that reads
+templates sees passing, failing and unknown inputs. Every template passes cfn-lint 1.51 without
+errors or warnings (checked on samples; see bench/README.md). Layout, one directory per team and service:
 
     <team>/<service>/<env>/<stack>.yaml|.yml                 hand-written YAML (+ some <stack>.params.json)
     <team>/<service>/[<function>/]template.yaml              SAM
@@ -72,7 +73,6 @@ def Select(i, lst): return Fn("Select", [i, lst])
 def GetAZs(region=""): return Fn("GetAZs", region)
 def ImportValue(v): return Fn("ImportValue", v)
 def Join(delim, items): return Fn("Join", [delim, items])
-def Base64(v): return Fn("Base64", v)
 
 
 NO_VALUE = Ref("AWS::NoValue")
@@ -131,7 +131,7 @@ class YamlWriter:
         got = self.long_cache.get(id(v))
         if got is None:
             a = v.arg
-            got = type(a) is Fn or (type(a) is list and v.name in ("Base64", "GetAZs"))
+            got = type(a) is Fn or (type(a) is list and v.name == "GetAZs")
             if not got and self.longform and v.name in ("GetAtt", "Join", "Select", "FindInMap", "If", "Sub"):
                 got = self.r.random() < self.longform
             self.long_cache[id(v)] = got
@@ -313,7 +313,6 @@ class Template:
         self.cache = {}             # shared resources of this template (a key, a subnet group, ...)
         self.variants = {}          # which checked-value variants were written (for the manifest)
         self.cdk_stack = pascal(service) + pascal(stack) + pascal(env)
-        self.mapped_conditional = 0
 
     # --- names -------------------------------------------------------------------------------
     def lid(self, base):
@@ -1656,9 +1655,10 @@ def params_file(t):
     return json.dumps(values, indent=2) + "\n"
 
 
-MAPPED_TYPES = ["AWS::DAX::Cluster", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
-                "AWS::Serverless::SimpleTable", "AWS::ElastiCache::ReplicationGroup",
-                "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ServerlessCache", "AWS::KMS::Key"]
+# The types atrest's checks judge (each gets findings); KMS keys are only looked up.
+CHECKED_TYPES = ["AWS::DAX::Cluster", "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
+                 "AWS::Serverless::SimpleTable", "AWS::ElastiCache::ReplicationGroup",
+                 "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ServerlessCache"]
 
 
 def main(argv):
@@ -1679,7 +1679,7 @@ def main(argv):
     plans = plan_services(top, args.templates)
     writer = Writer(args.out)
     stats = {"templates": 0, "template_bytes": 0, "resources": 0, "by_format": {}, "by_type": {},
-             "variants": {}, "other_files": 0, "sizes": []}
+             "variants": {}, "other_files": 0, "sizes": [], "template_files": []}
     index = 0
     for kind, team, service, files in plans:
         for rel, stack, env, archetype, region, account in files:
@@ -1689,6 +1689,7 @@ def main(argv):
             build(t, archetype)
             text = render_yaml(t) if kind in ("yaml", "sam") else render_json(t)
             stats["template_bytes"] += writer.write(rel, text)
+            stats["template_files"].append(rel)
             stats["templates"] += 1
             stats["resources"] += len(t.resources)
             stats["sizes"].append(len(t.resources))
@@ -1716,7 +1717,7 @@ def main(argv):
     assert stats["templates"] == args.templates, (stats["templates"], args.templates)
     elapsed = time.monotonic() - started
     sizes = sorted(stats.pop("sizes"))
-    mapped = sum(stats["by_type"].get(k, 0) for k in MAPPED_TYPES)
+    checked = sum(stats["by_type"].get(k, 0) for k in CHECKED_TYPES)
     if args.manifest:
         with open(os.path.abspath(__file__), "rb") as f:
             generator_sha256 = hashlib.sha256(f.read()).hexdigest()
@@ -1724,18 +1725,19 @@ def main(argv):
                     "kind": "cfn", "seed": args.seed, "templates": stats["templates"],
                     "files": writer.files, "bytes": writer.bytes, "template_bytes": stats["template_bytes"],
                     "other_files": stats["other_files"], "resources": stats["resources"],
-                    "mapped_resources": mapped,
+                    "checked_resources": checked, "kms_keys": stats["by_type"].get("AWS::KMS::Key", 0),
                     "resources_per_template": {"min": sizes[0], "median": sizes[len(sizes) // 2],
                                                "p90": sizes[int(len(sizes) * 0.9)], "max": sizes[-1]},
                     "by_format": dict(sorted(stats["by_format"].items())),
                     "by_type": dict(sorted(stats["by_type"].items())),
-                    "variants": {k: dict(sorted(v.items())) for k, v in sorted(stats["variants"].items())}}
+                    "variants": {k: dict(sorted(v.items())) for k, v in sorted(stats["variants"].items())},
+                    "template_files": stats["template_files"]}
         with open(args.manifest, "w") as f:
             json.dump(manifest, f, indent=2)
             f.write("\n")
     formats = ", ".join(f"{k} {v}" for k, v in sorted(stats["by_format"].items()))
     print(f"gen_cfn: {stats['templates']} templates ({formats}), {stats['resources']} resources "
-          f"({mapped} of the types atrest maps), {writer.files} files ({stats['other_files']} not templates), "
+          f"({checked} of the types atrest's checks judge), {writer.files} files ({stats['other_files']} not templates), "
           f"{writer.bytes} bytes ({writer.bytes / 2**20:.1f} MiB), seed {args.seed}, {elapsed:.1f} s -> {args.out}")
     return 0
 

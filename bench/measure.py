@@ -4,13 +4,22 @@
 Called by bench/run.sh, which prepares the corpora; usable alone:
 
     python3 bench/measure.py --atrest PATH --runs 5 --results OUT.json --corpus DIR [--corpus DIR ...]
+    python3 bench/measure.py --kind cfn --atrest PATH --runs 5 --results OUT.json --corpus DIR \
+        [--peer-corpus DIR] [--peer-runs 1]
 
-Each DIR needs DIR.manifest.json from gen_corpus.py (the resource count comes from there). Per
-corpus: one untimed warm-up run (page cache), then `runs` runs of each output format, alternated
-so drift (thermal, a neighbour's compile) hits both alike. Wall time is measured around fork to
-reap; peak RSS is the child's ru_maxrss from wait4, which on Linux covers the process and any
-children it waited for. Exit codes 0, 1 (findings failed) and 3 are accepted; anything else,
-a signal or a timeout is a harness failure (exit 1) and no results are written.
+Each DIR needs DIR.manifest.json from gen_corpus.py (snapshot: the resource count comes from
+there) or gen_cfn.py (cfn: the template count and the list of template files). Per corpus: one
+untimed warm-up run (page cache), then `runs` runs of each output format, alternated so drift
+(thermal, a neighbour's compile) hits both alike. Wall time is measured around fork to reap; peak
+RSS is the child's ru_maxrss from wait4, which on Linux covers the process and any children it
+waited for. Exit codes 0, 1 (findings failed) and 3 are accepted; anything else, a signal or a
+timeout is a harness failure (exit 1) and no results are written.
+
+With --kind cfn, each --peer-corpus (one of the --corpus dirs) is also linted by cfn-lint, timed
+the same way: one whole `cfn-lint -- FILE...` process over the corpus's template files (run in
+the corpus directory, report to /dev/null), `peer-runs` times after atrest's runs. cfn-lint exits
+with a bit mask (2 errors, 4 warnings, 8 informational), so every even code up to 14 is accepted.
+A peer run over --peer-timeout is recorded as timed out, not a failure.
 """
 
 import argparse
@@ -27,10 +36,15 @@ import threading
 import time
 
 ACCEPTED_EXIT_CODES = (0, 1, 3)
+PEER_EXIT_CODES = (0, 2, 4, 6, 8, 10, 12, 14)  # cfn-lint: bit mask of error (2), warning (4), info (8)
 FORMATS = ("json", "text")
 
 
 class HarnessFailure(Exception):
+    pass
+
+
+class PeerTimeout(Exception):
     pass
 
 
@@ -39,13 +53,13 @@ def scan_command(atrest, corpus, fmt, pin):
     return (["taskset", "-c", str(pin)] + cmd) if pin is not None else cmd
 
 
-def run_once(cmd, timeout):
+def run_once(cmd, timeout, accepted=ACCEPTED_EXIT_CODES, cwd=None, timeout_error=HarnessFailure):
     """Returns (wall seconds, peak RSS KiB, exit code) of one whole process."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         # Own process group, so a timeout, Ctrl-C or SIGTERM also ends whatever the scan started.
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                start_new_session=True)
+                                start_new_session=True, cwd=cwd)
         kill = lambda: os.killpg(proc.pid, signal.SIGKILL)  # noqa: E731
         timer = threading.Timer(timeout, kill)
         timer.start()
@@ -60,14 +74,17 @@ def run_once(cmd, timeout):
         wall = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
         proc.returncode = code  # reaped by wait4; keep Popen from waiting again
-        if code in ACCEPTED_EXIT_CODES:
+        if code in accepted:
             return wall, usage.ru_maxrss, code
         err.seek(0)
         tail = err.read().decode("utf-8", "replace").splitlines()[-20:]
-    why = f"killed after the {timeout:.0f} s timeout" if code < 0 and wall >= timeout else \
+    timed_out = code < 0 and wall >= timeout
+    why = f"killed after the {timeout:.0f} s timeout" if timed_out else \
         (f"killed by signal {-code}" if code < 0 else f"exit code {code}")
-    raise HarnessFailure(f"{' '.join(cmd)}: {why} (accepted: {', '.join(map(str, ACCEPTED_EXIT_CODES))})"
-                         + ("\n  stderr (last lines):\n    " + "\n    ".join(tail) if tail else ""))
+    shown = cmd if len(cmd) <= 12 else cmd[:10] + [f"... ({len(cmd) - 10} more arguments)"]
+    error = timeout_error if timed_out else HarnessFailure
+    raise error(f"{' '.join(shown)}: {why} (accepted: {', '.join(map(str, accepted))})"
+                + ("\n  stderr (last lines):\n    " + "\n    ".join(tail) if tail else ""))
 
 
 def summarize(samples_s, samples_kib, codes, manifest, corpus, fmt):
@@ -88,6 +105,92 @@ def summarize(samples_s, samples_kib, codes, manifest, corpus, fmt):
                          "samples": [round(k / 1024, 1) for k in samples_kib]},
         "exit_codes": sorted(set(codes)),
     }
+
+
+def summarize_cfn(samples_s, samples_kib, codes, manifest, corpus, fmt):
+    median_s = statistics.median(samples_s)
+    return {
+        "corpus": corpus,
+        "seed": manifest.get("seed"),
+        "templates": manifest["templates"],
+        "resources": manifest["resources"],
+        "checked_resources": manifest["checked_resources"],
+        "files": manifest["files"],
+        "bytes": manifest["bytes"],
+        "format": fmt,
+        "runs": len(samples_s),
+        "wall_s": {"median": round(median_s, 4), "min": round(min(samples_s), 4),
+                   "max": round(max(samples_s), 4), "samples": [round(s, 4) for s in samples_s]},
+        "templates_per_s": round(manifest["templates"] / median_s) if median_s > 0 else None,
+        "resources_per_s": round(manifest["resources"] / median_s) if median_s > 0 else None,
+        "peak_rss_mib": {"median": round(statistics.median(samples_kib) / 1024, 1),
+                         "max": round(max(samples_kib) / 1024, 1),
+                         "samples": [round(k / 1024, 1) for k in samples_kib]},
+        "exit_codes": sorted(set(codes)),
+    }
+
+
+def markdown_cfn(results, peers):
+    head = ["templates", "files", "MiB in", "resources", "format", "runs", "median s", "min s", "max s",
+            "templates/s", "resources/s", "peak RSS MiB (median)", "exit"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        lines.append("| " + " | ".join([
+            f"{r['templates']:,}", f"{r['files']:,}", f"{r['bytes'] / 2**20:.1f}", f"{r['resources']:,}",
+            r["format"], str(r["runs"]), f"{r['wall_s']['median']:.3f}", f"{r['wall_s']['min']:.3f}",
+            f"{r['wall_s']['max']:.3f}", f"{r['templates_per_s']:,}", f"{r['resources_per_s']:,}",
+            f"{r['peak_rss_mib']['median']:.1f}", ",".join(map(str, r["exit_codes"]))]) + " |")
+    if peers:
+        head = ["peer", "templates", "runs", "median s", "templates/s", "peak RSS MiB (median)", "exit",
+                "peer s / atrest s (json)", "peer s / atrest s (text)"]
+        lines += ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for p in peers:
+            if p.get("timed_out"):
+                lines.append("| " + " | ".join([p["tool"], f"{p['templates']:,}", str(p["runs"]),
+                                                f"> {p['timeout_s']:.0f} (timed out)", "-", "-", "-", "-", "-"]) + " |")
+                continue
+            ratio = p["ratio_vs_atrest"]
+            lines.append("| " + " | ".join([
+                p["tool"], f"{p['templates']:,}", str(p["runs"]), f"{p['wall_s']['median']:.1f}",
+                f"{p['templates_per_s']:,.1f}", f"{p['peak_rss_mib']['median']:.1f}",
+                ",".join(map(str, p["exit_codes"])), f"{ratio['json']:,.0f}", f"{ratio['text']:,.0f}"]) + " |")
+    return "\n".join(lines)
+
+
+def time_peer(args, corpus, manifest, atrest_entries):
+    """Times cfn-lint over the corpus's template files; returns its result entry."""
+    files = manifest["template_files"]
+    cmd = [args.peer_cmd, "--"] + files
+    version = quiet_output([args.peer_cmd, "--version"])
+    entry = {"tool": "cfn-lint", "version": version, "corpus": corpus, "templates": len(files),
+             "command": f"cd DIR && {args.peer_cmd} -- <the {len(files):,} template files> >/dev/null",
+             "runs": args.peer_runs, "timeout_s": args.peer_timeout}
+    walls, rss, codes = [], [], []
+    for i in range(args.peer_runs):
+        print(f"measure:   cfn-lint run {i + 1}/{args.peer_runs} on {len(files):,} templates "
+              f"(load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
+        try:
+            wall, kib, code = run_once(cmd, args.peer_timeout, PEER_EXIT_CODES, cwd=corpus, timeout_error=PeerTimeout)
+        except PeerTimeout as e:
+            print(f"measure:   cfn-lint timed out: {e}", file=sys.stderr)
+            entry["timed_out"] = True
+            return entry
+        walls.append(wall)
+        rss.append(kib)
+        codes.append(code)
+        print(f"measure:   cfn-lint run {i + 1}/{args.peer_runs} {wall:8.1f} s {kib / 1024:8.1f} MiB exit {code}",
+              file=sys.stderr)
+    median_s = statistics.median(walls)
+    entry.update({
+        "wall_s": {"median": round(median_s, 3), "min": round(min(walls), 3), "max": round(max(walls), 3),
+                   "samples": [round(w, 3) for w in walls]},
+        "templates_per_s": round(len(files) / median_s, 2),
+        "peak_rss_mib": {"median": round(statistics.median(rss) / 1024, 1), "max": round(max(rss) / 1024, 1),
+                         "samples": [round(k / 1024, 1) for k in rss]},
+        "exit_codes": sorted(set(codes)),
+        "ratio_vs_atrest": {e["format"]: round(median_s / e["wall_s"]["median"], 1) for e in atrest_entries},
+    })
+    return entry
 
 
 def markdown(results):
@@ -140,9 +243,24 @@ def main(argv):
     ap.add_argument("--repo", help="repository root, for relative paths and the commit id")
     ap.add_argument("--pin", type=int, help="run atrest on this CPU only (taskset -c)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds before one run counts as hung")
+    ap.add_argument("--kind", choices=("snapshot", "cfn"), default="snapshot",
+                    help="corpus kind: snapshot (gen_corpus.py) or cfn (gen_cfn.py)")
+    ap.add_argument("--peer-corpus", action="append", default=[],
+                    help="cfn: also time cfn-lint on this corpus (one of the --corpus dirs; repeatable)")
+    ap.add_argument("--peer-runs", type=int, default=1, help="cfn: timed cfn-lint runs per peer corpus")
+    ap.add_argument("--peer-timeout", type=float, default=900, help="cfn: seconds before a cfn-lint run is abandoned")
+    ap.add_argument("--peer-cmd", default="cfn-lint", help="cfn: the cfn-lint executable")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.peer_runs < 1:
+        ap.error("--peer-runs must be at least 1")
+    if args.peer_corpus and args.kind != "cfn":
+        ap.error("--peer-corpus needs --kind cfn")
+    norm = lambda path: os.path.abspath(path).rstrip("/")  # noqa: E731
+    unknown_peers = [p for p in args.peer_corpus if norm(p) not in map(norm, args.corpus)]
+    if unknown_peers:
+        ap.error(f"--peer-corpus must also be given as --corpus: {', '.join(unknown_peers)}")
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     version = quiet_output([args.atrest, "--version"])
@@ -166,13 +284,18 @@ def main(argv):
                      "command": "atrest scan DIR --format {json|text} --output /dev/null --quiet"},
         "results": [],
     }
+    if args.kind == "cfn":
+        report["kind"] = "cfn"
+        report["peers"] = []
 
     try:
         for corpus in args.corpus:
             with open(corpus.rstrip("/") + ".manifest.json") as f:
                 manifest = json.load(f)
             load = os.getloadavg()[0]
-            print(f"measure: {manifest['resources']:,} resources, {manifest['files']:,} files "
+            what = (f"{manifest['templates']:,} templates ({manifest['resources']:,} resources)"
+                    if args.kind == "cfn" else f"{manifest['resources']:,} resources")
+            print(f"measure: {what}, {manifest['files']:,} files "
                   f"({manifest['bytes'] / 2**20:.1f} MiB); load average {load:.2f}; warming up",
                   file=sys.stderr)
             run_once(scan_command(args.atrest, corpus, "json", args.pin), args.timeout)
@@ -184,10 +307,16 @@ def main(argv):
                         bucket.append(value)
                     print(f"measure:   run {i + 1}/{args.runs} {fmt:4} {wall:8.3f} s "
                           f"{rss / 1024:8.1f} MiB exit {code}", file=sys.stderr)
+            entries = []
             for fmt in FORMATS:
-                entry = summarize(*samples[fmt], manifest, shown(corpus), fmt)
+                entry = (summarize_cfn if args.kind == "cfn" else summarize)(*samples[fmt], manifest, shown(corpus), fmt)
                 entry["load_average_before"] = round(load, 2)
-                report["results"].append(entry)
+                entries.append(entry)
+            report["results"] += entries
+            if norm(corpus) in map(norm, args.peer_corpus):
+                peer = time_peer(args, corpus, manifest, entries)
+                peer["corpus"] = shown(corpus)
+                report["peers"].append(peer)
     except HarnessFailure as e:
         print(f"measure: harness failure: {e}", file=sys.stderr)
         return 1
@@ -198,7 +327,7 @@ def main(argv):
         json.dump(report, f, indent=2)
         f.write("\n")
     os.replace(tmp, args.results)
-    print(markdown(report["results"]))
+    print(markdown_cfn(report["results"], report["peers"]) if args.kind == "cfn" else markdown(report["results"]))
     print(f"\nmeasure: results written to {args.results}", file=sys.stderr)
     return 0
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Times whole `atrest scan` processes over generated snapshot corpora (see bench/README.md).
+# Times whole `atrest scan` processes over generated snapshot or CloudFormation corpora (see bench/README.md).
 #
-#   bench/run.sh [--runs 5] [--atrest PATH] [--sizes 10000,100000] [--seed 1] [--pin CPU]
+#   bench/run.sh [--kind snapshot|cfn] [--runs 5] [--atrest PATH] [--sizes A,B] [--seed 1] [--pin CPU]
+#                [--peer-sizes A,B|none] [--peer-runs 1]
 #
-# Corpora are cached in bench/.corpus/<size>-<seed>/ and reused. Prints a markdown table and
-# writes bench/results/latest.json. Exit: 0 done, 1 harness failure (atrest exited other than
-# 0/1/3, crashed, or the generator failed), 2 usage error or no atrest binary.
+# snapshot (default): sizes in resources (10000,100000), corpora in bench/.corpus/<size>-<seed>/,
+# results in bench/results/latest.json. cfn: sizes in templates (1000,10000), corpora in
+# bench/.corpus/cfn-<size>-<seed>/, cfn-lint also timed on --peer-sizes (1000), results in
+# bench/results/latest-cfn.json. Corpora are reused. Prints a markdown table. Exit: 0 done,
+# 1 harness failure (atrest exited other than 0/1/3, crashed, or the generator failed), 2 usage
+# error or no atrest binary.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,19 +17,22 @@ root=$(cd "$here/.." && pwd)
 
 runs=5
 atrest="$root/build/release/src/atrest"
-sizes="10000,100000"
+kind=snapshot
+sizes=""
 seed=1
 pin=""
+peer_sizes=""
+peer_runs=1
 
-usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --runs|--atrest|--sizes|--seed|--pin)
+    --runs|--atrest|--sizes|--seed|--pin|--kind|--peer-sizes|--peer-runs)
       [ $# -ge 2 ] || die "$1 needs a value"
       opt=$1; val=$2; shift 2 ;;
-    --runs=*|--atrest=*|--sizes=*|--seed=*|--pin=*)
+    --runs=*|--atrest=*|--sizes=*|--seed=*|--pin=*|--kind=*|--peer-sizes=*|--peer-runs=*)
       opt=${1%%=*}; val=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -36,12 +43,38 @@ while [ $# -gt 0 ]; do
     --sizes) sizes=$val ;;
     --seed) seed=$val ;;
     --pin) pin=$val ;;
+    --kind) kind=$val ;;
+    --peer-sizes) peer_sizes=$val ;;
+    --peer-runs) peer_runs=$val ;;
   esac
 done
+
+case "$kind" in
+  snapshot)
+    [ -z "$peer_sizes" ] || die "--peer-sizes needs --kind cfn (no peer runs here for snapshots)"
+    [ -n "$sizes" ] || sizes="10000,100000"
+    generator="$here/gen_corpus.py"; count_flag=--resources; prefix=""
+    results="$here/results/latest.json" ;;
+  cfn)
+    [ -n "$sizes" ] || sizes="1000,10000"
+    [ -n "$peer_sizes" ] || peer_sizes=1000
+    generator="$here/gen_cfn.py"; count_flag=--templates; prefix="cfn-"
+    results="$here/results/latest-cfn.json" ;;
+  *) die "--kind must be snapshot or cfn, got '$kind'" ;;
+esac
 
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$runs'"
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer, got '$seed'"
 [[ "$sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes must be a comma-separated list of positive integers, got '$sizes'"
+[[ "$peer_runs" =~ ^[1-9][0-9]*$ ]] || die "--peer-runs must be a positive integer, got '$peer_runs'"
+if [ "$kind" = cfn ] && [ "$peer_sizes" != none ]; then
+  [[ "$peer_sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--peer-sizes must be 'none' or a comma-separated list of sizes, got '$peer_sizes'"
+  IFS=, read -r -a peer_list <<<"$peer_sizes"
+  for p in "${peer_list[@]}"; do
+    [[ ",$sizes," == *",$p,"* ]] || die "--peer-sizes: $p is not one of --sizes ($sizes)"
+  done
+  command -v cfn-lint >/dev/null || die "cfn-lint is not on PATH (install it, or pass --peer-sizes none)"
+fi
 if [ -n "$pin" ]; then
   [[ "$pin" =~ ^[0-9]+$ ]] || die "--pin must be a CPU number, got '$pin'"
   command -v taskset >/dev/null || die "--pin needs taskset (util-linux)"
@@ -56,9 +89,9 @@ if [ ! -f "$atrest" ] || [ ! -x "$atrest" ]; then
 fi
 
 # A cached corpus is reused only if its manifest exists (written last, so an interrupted
-# generation has none) and names the current gen_corpus.py by hash (else it is stale).
+# generation has none) and names the current generator by hash (else it is stale).
 corpus_is_current() {
-  [ -d "$1" ] && [ -f "$2" ] && python3 - "$2" "$here/gen_corpus.py" <<'PY'
+  [ -d "$1" ] && [ -f "$2" ] && python3 - "$2" "$generator" <<'PY'
 import hashlib, json, sys
 with open(sys.argv[1]) as f:
     recorded = json.load(f).get("generator_sha256")
@@ -71,20 +104,24 @@ corpus_args=()
 IFS=, read -r -a size_list <<<"$sizes"
 mkdir -p "$here/.corpus"
 for size in "${size_list[@]}"; do
-  dir="$here/.corpus/$size-$seed"
+  dir="$here/.corpus/$prefix$size-$seed"
   manifest="$dir.manifest.json"
   if ! corpus_is_current "$dir" "$manifest"; then
     rm -rf "$dir" "$dir.partial" "$manifest"
-    echo "run.sh: generating $size resources (seed $seed) into ${dir#"$root"/}" >&2
-    python3 "$here/gen_corpus.py" --resources "$size" --seed "$seed" --out "$dir.partial" \
+    echo "run.sh: generating $size ${count_flag#--} (seed $seed) into ${dir#"$root"/}" >&2
+    python3 "$generator" "$count_flag" "$size" --seed "$seed" --out "$dir.partial" \
       --manifest "$dir.partial.manifest.json" >&2 || { echo "run.sh: corpus generation failed" >&2; exit 1; }
     mv "$dir.partial" "$dir"
     mv "$dir.partial.manifest.json" "$manifest"
   fi
   corpus_args+=(--corpus "$dir")
+  if [ "$kind" = cfn ] && [ "$peer_sizes" != none ] && [[ ",$peer_sizes," == *",$size,"* ]]; then
+    corpus_args+=(--peer-corpus "$dir")
+  fi
 done
 
 measure=(python3 "$here/measure.py" --atrest "$atrest" --runs "$runs"
-         --results "$here/results/latest.json" --repo "$root")
+         --results "$results" --repo "$root")
 [ -n "$pin" ] && measure+=(--pin "$pin")
+[ "$kind" = cfn ] && measure+=(--kind cfn --peer-runs "$peer_runs")
 exec "${measure[@]}" "${corpus_args[@]}"

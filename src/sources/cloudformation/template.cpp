@@ -100,12 +100,41 @@ Template::Template(const YamlNode* root, TemplateOptions options) : root_(root),
     conditions_ = root_->get("Conditions");
     mappings_ = root_->get("Mappings");
     resources_ = root_->get("Resources");
+    work_budget_ = 1'000'000 + 64 * static_cast<size_t>(root_->weight);
+  }
+  for (auto [from, into] : {std::pair{resources_, &resource_index_}, std::pair{parameters_, &parameter_index_}}) {
+    if (from == nullptr || !from->is_map()) continue;
+    for (const auto& [k, v] : from->entries) into->emplace(k->value, v);
   }
 }
 
 const YamlNode* Template::resource(std::string_view logical_id) const {
-  if (resources_ == nullptr || !resources_->is_map()) return nullptr;
-  return resources_->get(logical_id);
+  auto it = resource_index_.find(logical_id);
+  return it == resource_index_.end() ? nullptr : it->second;
+}
+
+Value Template::literal(const YamlNode* node) const {
+  if (node == nullptr) return Value();
+  if (!node->tag.empty() && node->tag[0] == '!' && (node->tag.size() < 2 || node->tag[1] != '!')) {
+    return Value::unknown("an intrinsic function where CloudFormation allows only a literal", node);
+  }
+  switch (node->kind) {
+    case YamlNode::Kind::kScalar:
+      return resolve_content(node, true);
+    case YamlNode::Kind::kSeq: {
+      std::vector<Value> items;
+      for (const YamlNode* item : node->items) items.push_back(literal(item));
+      return make_list(std::move(items), node);
+    }
+    case YamlNode::Kind::kMap: {
+      Value v;
+      v.kind = Value::Kind::kMap;
+      v.node = node;
+      for (const auto& [k, child] : node->entries) v.map.push_back(Member{k->value, literal(child)});
+      return v;
+    }
+  }
+  return Value();
 }
 
 std::string_view Template::resource_type(std::string_view logical_id) const {
@@ -116,8 +145,31 @@ std::string_view Template::resource_type(std::string_view logical_id) const {
 
 Value Template::resolve(const YamlNode* node) const { return resolve_content(node, false); }
 
+namespace {
+// Counts one level of resolution; the destructor gives it back.
+struct DepthGuard {
+  size_t& depth;
+  explicit DepthGuard(size_t& d) : depth(d) { ++depth; }
+  ~DepthGuard() { --depth; }
+};
+
+bool yaml11_bool(std::string_view s, bool& out) {
+  // CloudFormation reads YAML 1.1: yes/no/on/off (and y/n) are booleans when unquoted.
+  for (std::string_view t : {"true", "yes", "on", "y"}) {
+    if (iequals(s, t)) return out = true, true;
+  }
+  for (std::string_view f : {"false", "no", "off", "n"}) {
+    if (iequals(s, f)) return out = false, true;
+  }
+  return false;
+}
+}  // namespace
+
 Value Template::resolve_content(const YamlNode* node, bool skip_tag) const {
   if (node == nullptr) return Value();
+  DepthGuard guard(depth_);
+  if (depth_ > 512) return Value::unknown("values nest deeper than 512 levels", node);
+  if (++work_ > work_budget_) return Value::unknown("the template takes too much work to resolve (amplified values)", node);
   std::string name;
   const YamlNode* arg;
   bool tagged;
@@ -136,8 +188,10 @@ Value Template::resolve_content(const YamlNode* node, bool skip_tag) const {
         v.node = node;
         return v;  // `Key:` with nothing: as if absent
       }
-      if (node->plain && (iequals(node->value, "true") || iequals(node->value, "false"))) {
-        return make_bool(iequals(node->value, "true"), node);
+      bool b;
+      if (node->plain && yaml11_bool(node->value, b)) return make_bool(b, node);
+      if (node->value.find("{{resolve:") != std::string::npos) {
+        return Value::unknown(fmt::format("{} is a dynamic reference, resolved at deploy time", node->value), node);
       }
       return make_string(node->value, node);
     }
@@ -178,11 +232,20 @@ Value Template::ref(std::string_view name, const YamlNode* at) const {
     return options_.account.empty() ? Value::unknown("AWS::AccountId is not known (give --account)", at)
                                      : make_string(options_.account, at);
   }
-  if (name == "AWS::Partition") return make_string("aws", at);
-  if (name == "AWS::URLSuffix") return make_string("amazonaws.com", at);
+  if (name == "AWS::Partition") {
+    if (options_.region.empty()) return Value::unknown("AWS::Partition is not known (give --region)", at);
+    if (options_.region.starts_with("cn-")) return make_string("aws-cn", at);
+    if (options_.region.starts_with("us-gov-")) return make_string("aws-us-gov", at);
+    return make_string("aws", at);
+  }
+  if (name == "AWS::URLSuffix") {
+    if (options_.region.empty()) return Value::unknown("AWS::URLSuffix is not known (give --region)", at);
+    return make_string(options_.region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com", at);
+  }
   if (name.starts_with("AWS::")) return Value::unknown(fmt::format("{} is known only at deploy time", name), at);
   if (parameters_ != nullptr && parameters_->is_map()) {
-    if (const YamlNode* p = parameters_->get(name); p != nullptr) {
+    if (auto found = parameter_index_.find(name); found != parameter_index_.end()) {
+      const YamlNode* p = found->second;
       const YamlNode* type_node = p->is_map() ? p->get("Type") : nullptr;
       const std::string type = type_node != nullptr && type_node->is_scalar() ? type_node->value : "String";
       if (type.starts_with("AWS::SSM::Parameter::Value")) {
@@ -196,7 +259,7 @@ Value Template::ref(std::string_view name, const YamlNode* at) const {
       if (auto it = options_.parameters.find(std::string(name)); it != options_.parameters.end()) {
         value = make_string(it->second, at);
       } else if (def != nullptr) {
-        value = resolve(def);
+        value = literal(def);
         value.node = def;
       } else {
         return Value::unknown(fmt::format("parameter {} has no Default and no value was given "
@@ -209,6 +272,7 @@ Value Template::ref(std::string_view name, const YamlNode* at) const {
           const size_t comma = value.text.find(',', start);
           std::string item = value.text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
           item.erase(0, item.find_first_not_of(' '));
+          item.erase(item.find_last_not_of(' ') + 1);
           items.push_back(make_string(item, value.node));
           if (comma == std::string::npos) break;
           start = comma + 1;
@@ -270,6 +334,10 @@ Value Template::sub(const YamlNode* arg, const YamlNode* at) const {
       return Value::unknown(fmt::format("${{{}}} is not a string", name), at);
     }
     out += text_of(v);
+    if (out.size() > (1u << 20)) return Value::unknown("Fn::Sub produces more than 1 MiB", at);
+  }
+  if (out.find("{{resolve:") != std::string::npos) {
+    return Value::unknown("Fn::Sub builds a dynamic reference, resolved at deploy time", at);
   }
   return make_string(std::move(out), at);
 }
@@ -337,6 +405,7 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
       }
       if (i) out += delim.text;
       out += text_of(item);
+      if (out.size() > (1u << 20)) return Value::unknown("Fn::Join produces more than 1 MiB", at);
     }
     return make_string(std::move(out), at);
   }
@@ -384,13 +453,29 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
     const YamlNode* m = mappings_ != nullptr && mappings_->is_map() ? mappings_->get(keys[0]) : nullptr;
     const YamlNode* top = m != nullptr && m->is_map() ? m->get(keys[1]) : nullptr;
     const YamlNode* leaf = top != nullptr && top->is_map() ? top->get(keys[2]) : nullptr;
-    if (leaf != nullptr) return resolve(leaf);
+    if (leaf != nullptr) return literal(leaf);
     if (args(4) && arg->items[3]->is_map()) {  // AWS::LanguageExtensions DefaultValue
       if (const YamlNode* d = arg->items[3]->get("DefaultValue"); d != nullptr) return resolve(d);
     }
     return Value::unknown(fmt::format("Fn::FindInMap finds no {}.{}.{}", keys[0], keys[1], keys[2]), at);
   }
-  if (name == "Fn::Base64") return self();
+  if (name == "Fn::Base64") {
+    Value in = self();
+    if (!in.is(Value::Kind::kString)) return in.is(Value::Kind::kUnknown) ? in : Value::unknown("Fn::Base64 needs a string", at);
+    static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    const std::string& t = in.text;
+    for (size_t i = 0; i < t.size(); i += 3) {
+      uint32_t n = static_cast<uint8_t>(t[i]) << 16;
+      if (i + 1 < t.size()) n |= static_cast<uint8_t>(t[i + 1]) << 8;
+      if (i + 2 < t.size()) n |= static_cast<uint8_t>(t[i + 2]);
+      out += kAlphabet[(n >> 18) & 63];
+      out += kAlphabet[(n >> 12) & 63];
+      out += i + 1 < t.size() ? kAlphabet[(n >> 6) & 63] : '=';
+      out += i + 2 < t.size() ? kAlphabet[n & 63] : '=';
+    }
+    return make_string(std::move(out), at);
+  }
   if (name == "Fn::ImportValue") {
     Value export_name = self();
     return Value::unknown(fmt::format("imported from another stack's export {}",
@@ -403,7 +488,7 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
     const std::string where = region.is(Value::Kind::kString) && !region.text.empty() ? region.text
                               : options_.region.empty() ? std::string("the Region") : options_.region;
     std::vector<Value> zones;
-    for (int i = 1; i <= 3; ++i) zones.push_back(make_string(fmt::format("zone {} of {}", i, where), at));
+    for (int i = 0; i < 3; ++i) zones.push_back(make_string(fmt::format("Fn::GetAZs({})[{}]", where, i), at));
     return make_list(std::move(zones), at);
   }
   if (name == "Fn::Equals" || name == "Fn::And" || name == "Fn::Or" || name == "Fn::Not" || name == "Condition") {
@@ -423,6 +508,10 @@ Truth Template::condition(std::string_view name, std::string& why) const {
   if (auto it = condition_cache_.find(key); it != condition_cache_.end()) {
     why = condition_why_[key];
     return it->second;
+  }
+  if (evaluating_.size() > 256) {
+    why = "conditions nest deeper than 256 levels";
+    return Truth::kUnknown;
   }
   if (std::find(evaluating_.begin(), evaluating_.end(), key) != evaluating_.end()) {
     why = fmt::format("condition {} refers to itself", name);

@@ -83,6 +83,8 @@ class Template {
   // `arg` itself (then arg's own content, without the tag, is the argument).
   Value resolve_function(std::string_view name, const YamlNode* arg, bool tagged) const;
   Value resolve_content(const YamlNode* node, bool skip_tag) const;
+  // Parameter defaults and mapping values are literals in CloudFormation: no function runs there.
+  Value literal(const YamlNode* node) const;
   Value ref(std::string_view name, const YamlNode* at) const;
   Value sub(const YamlNode* arg, const YamlNode* at) const;
   Truth truth(const YamlNode* node, std::string& why) const;
@@ -99,6 +101,13 @@ class Template {
   mutable std::vector<std::string> evaluating_;  // condition cycle detection
   mutable std::vector<std::string> undecided_;   // conditions Fn::If could not decide
   mutable std::map<std::string, bool> assumptions_;
+  // Bounds on the work one template may cause, so that self-similar templates (long Fn::Sub
+  // chains, Fn::FindInMap amplification, deep aliases) end in an UNKNOWN, not in exhaustion.
+  mutable size_t depth_ = 0;
+  mutable size_t work_ = 0;
+  size_t work_budget_ = 0;
+  std::unordered_map<std::string_view, const YamlNode*> resource_index_;
+  std::unordered_map<std::string_view, const YamlNode*> parameter_index_;
 };
 
 // Whether a parsed document is a CloudFormation (or SAM, or CDK-synthesised) template.

@@ -41,7 +41,7 @@ Outputs:
   Select: !Select [1, !Ref Zones]
   Split: !Select [2, !Split [",", "a,b,c"]]
   Map: !FindInMap [Sizes, !Ref Env, Nodes]
-  If: !If [IsProd, yes-prod, no]
+  If: !If [IsProd, yes-prod, nope]
   IfUnknown: !If [Unknowable, a, b]
   Import: !ImportValue shared-key
   KeyRef: !Ref Key
@@ -63,7 +63,7 @@ TEST_F(TemplateTest, ResolvesIntrinsicsLikeCloudFormation) {
   EXPECT_EQ(value("If").text, "yes-prod");
   EXPECT_EQ(value("Long").text, "prod");
   EXPECT_TRUE(value("NoValue").is(Value::Kind::kAbsent));
-  EXPECT_EQ(value("AZ").text, "zone 2 of eu-west-1");
+  EXPECT_EQ(value("AZ").text, "Fn::GetAZs(eu-west-1)[1]");
   Value ref = value("KeyRef");
   EXPECT_TRUE(ref.is(Value::Kind::kResourceRef));
   EXPECT_EQ(ref.text, "Key");
@@ -84,7 +84,7 @@ TEST_F(TemplateTest, WhatCannotBeKnownSaysWhy) {
 TEST_F(TemplateTest, OverridesAndAssumptions) {
   load(kTemplate, {"", "", {{"Env", "dev"}, {"NoDefault", "x"}}, {}});
   EXPECT_EQ(value("Map").text, "1");
-  EXPECT_EQ(value("If").text, "no");
+  EXPECT_EQ(value("If").text, "nope");
   EXPECT_EQ(value("IfUnknown").text, "a");
   t_->assume({{"IsProd", true}});
   EXPECT_EQ(value("If").text, "yes-prod");

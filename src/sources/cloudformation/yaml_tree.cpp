@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <memory>
 #include <unordered_map>
 
@@ -63,6 +64,10 @@ bool YamlDocument::parse(std::string_view text, YamlError& error, const YamlLimi
     }
     Open& parent = stack.back();
     parent.node->weight += node->weight;
+    parent.node->height = std::max(parent.node->height, node->height + 1);
+    if (parent.node->height + stack.size() > limits.max_depth) {
+      return fail(mark, "nesting deeper than " + std::to_string(limits.max_depth) + " levels (through aliases)");
+    }
     // Aliases multiply the tree without adding nodes: a tree far heavier than the nodes parsed
     // is an alias bomb, however large the honest template is.
     if (parent.node->weight > limits.max_weight + 16 * nodes_.size()) {

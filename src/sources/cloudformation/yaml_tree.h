@@ -24,6 +24,7 @@ struct YamlNode {
   std::vector<std::pair<const YamlNode*, const YamlNode*>> entries;  // maps: key, value
   std::vector<const YamlNode*> items;                                // sequences
   uint64_t weight = 1;  // nodes in the subtree, counting every alias expansion
+  uint32_t height = 1;  // levels in the subtree, counting aliases spliced in
 
   bool is_map() const { return kind == Kind::kMap; }
   bool is_seq() const { return kind == Kind::kSeq; }
