@@ -146,8 +146,13 @@ void Inventory::finalize() {
   keys_by_id_.reserve(kms_keys_.size());
   for (size_t i = 0; i < kms_keys_.size(); ++i) {
     const KmsKey& k = kms_keys_[i];
-    if (k.arn.is_known()) keys_by_arn_.emplace(k.arn.value(), i);
-    keys_by_id_.emplace(identity(k), i);
+    // Real descriptions of a key win over keys known only because a template names them.
+    auto index = [&](auto& map, auto key) {
+      auto [it, inserted] = map.emplace(key, i);
+      if (!inserted && kms_keys_[it->second].reference_only && !k.reference_only) it->second = i;
+    };
+    if (k.arn.is_known()) index(keys_by_arn_, std::string_view(k.arn.value()));
+    index(keys_by_id_, identity(k));
   }
   caches_by_id_.clear();
   caches_by_id_.reserve(caches_.size());
@@ -186,8 +191,9 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from
     if (it == alias_targets_.end()) return nullptr;
     key_id = it->second;
   }
+  // A key described by the account (global) first, then a key of the referring template.
   const std::string* file = is_iac(from.origin.kind) ? from.origin.file : nullptr;
-  for (const std::string* scope_file : {file, static_cast<const std::string*>(nullptr)}) {
+  for (const std::string* scope_file : {static_cast<const std::string*>(nullptr), file}) {
     auto it = keys_by_id_.find(IdentityKey{account, region, scope_file, nullptr, ResourceType::kKmsKey, key_id});
     if (it != keys_by_id_.end()) return &kms_keys_[it->second];
     if (file == nullptr) break;

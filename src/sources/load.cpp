@@ -119,7 +119,17 @@ struct Reader {
   explicit Reader(const LoadOptions& o)
       : options(o), snapshot_options{o.account, o.region}, cfn_options{o.account, o.region, o.cfn_parameters} {}
 
+  // One file's failure, even running out of memory on it, is that file's error line.
   void read(const FileTask& task, FileOutcome& out) {
+    try {
+      read_one(task, out);
+    } catch (const std::bad_alloc&) {
+      out = FileOutcome();
+      out.partial.errors.push_back(fmt::format("{}: out of memory while reading it", task.path));
+    }
+  }
+
+  void read_one(const FileTask& task, FileOutcome& out) {
     if (std::string err = load_json_text(task.path, text); !err.empty()) {
       out.partial.errors.push_back(fmt::format("{}: {}", task.path, err));
       return;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "sources/cloudformation/template.h"
+#include "sources/snapshot/json_text.h"
 #include "util/text.h"
 
 namespace atrest {
@@ -169,8 +170,10 @@ const YamlNode* node_of(const Value* v, const YamlNode* fallback) {
 
 // A template read as the nested stack of another: which stack, and how deep.
 struct NestedContext {
-  std::string label;                // "in stack parent.yaml/Child"; empty at the top
+  std::string label;                // "in stack Child of parent.yaml"; empty at the top
   std::vector<std::string> chain;   // files from the top template down, to stop cycles
+  size_t* budget;                   // nested readings left for the whole tree (fan-out bound)
+  bool* budget_reported;
 };
 
 constexpr size_t kMaxNesting = 8;
@@ -199,6 +202,11 @@ class Mapper {
     for (const auto& entry : resources->entries) {
       const YamlNode* key = entry.first;  // named, not bound: lambdas below capture them
       const YamlNode* res = entry.second;
+      if (key->value.starts_with("Fn::ForEach")) {
+        summary_.errors.push_back(fmt::format("{}:{}:{}: {} is not expanded; the resources it generates are not "
+                                              "checked", *file_, key->line, key->column, key->value));
+        continue;
+      }
       if (!res->is_map() || !created(key, res)) continue;
       const std::string type(type_of(res));
       if (type == "AWS::DAX::Cluster") {
@@ -213,7 +221,7 @@ class Mapper {
         in_scenarios(res, [&] { map_cache(key, res, ResourceType::kElastiCacheCacheCluster); });
       } else if (type == "AWS::ElastiCache::ServerlessCache") {
         in_scenarios(res, [&] { map_cache(key, res, ResourceType::kElastiCacheServerlessCache); });
-      } else if (type == "AWS::KMS::Key") {
+      } else if (type == "AWS::KMS::Key" || type == "AWS::KMS::ReplicaKey") {
         map_key(key, res);
       } else if (type == "AWS::CloudFormation::Stack") {
         nested_stack(key, res);
@@ -234,7 +242,7 @@ class Mapper {
 
   void map_subnet_group(const YamlNode* key, const YamlNode* res) {
     DaxSubnetGroup g;
-    begin(g, key);
+    begin_unscoped(g, key);
     const Value props = properties(res);
     g.subnet_ids = ids_of(props.get("SubnetIds"), "SubnetIds", node_of(&props, key));
     add(std::move(g));
@@ -256,7 +264,7 @@ class Mapper {
 
   void map_security_group(const YamlNode* key, const YamlNode* res) {
     SecurityGroup g;
-    begin(g, key);
+    begin_unscoped(g, key);
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
     g.vpc_id = id_of(props.get("VpcId"), "VpcId", where);
@@ -294,7 +302,7 @@ class Mapper {
 
   void map_role(const YamlNode* key, const YamlNode* res) {
     IamRole role;
-    begin(role, key);
+    begin_unscoped(role, key);
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
     role.assume_role_policy = document_of(props.get("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument", where);
@@ -325,7 +333,7 @@ class Mapper {
 
   void map_policy(const YamlNode* key, const YamlNode* res) {
     IamPolicy policy;
-    begin(policy, key);
+    begin_unscoped(policy, key);
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
     policy.document = document_of(props.get("PolicyDocument"), "PolicyDocument", where);
@@ -354,10 +362,16 @@ class Mapper {
     if (std::find(nested_.chain.begin(), nested_.chain.end(), path) != nested_.chain.end()) {
       return at(fmt::format("nested stack {} includes itself; not followed", path));
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return at(fmt::format("nested stack template {} cannot be read", path));
-    std::stringstream text;
-    text << in.rdbuf();
+    if (*nested_.budget == 0) {
+      if (!*nested_.budget_reported) at("more than 64 nested stack readings from one template; the rest not followed");
+      *nested_.budget_reported = true;
+      return;
+    }
+    --*nested_.budget;
+    JsonBuffer text;
+    if (std::string err = load_json_text(path, text); !err.empty()) {
+      return at(fmt::format("nested stack template {}: {}", path, err));
+    }
     cfn::TemplateOptions child{options_.account, options_.region, {}, {}};
     if (const Value* params = props.get("Parameters"); params != nullptr && params->is(Value::Kind::kMap)) {
       for (const auto& [name, v] : params->map) {
@@ -382,9 +396,9 @@ class Mapper {
     }
     NestedContext deeper = nested_;
     deeper.label = fmt::format("{}in stack {} of {}", nested_.label.empty() ? "" : nested_.label + ", ", key->value,
-                               std::filesystem::path(*file_).filename().string());
+                               *file_);
     deeper.chain.push_back(path);
-    read_template_in(intern(path), text.str(), options_, child, deeper, inventory_, summary_);
+    read_template_in(intern(path), text.view(), options_, child, deeper, inventory_, summary_);
   }
 
   // Maps a resource once, or, when its properties hold Fn::If on conditions that cannot be
@@ -433,6 +447,14 @@ class Mapper {
 
   template <class T>
   void begin(T& r, const YamlNode* key) {
+    begin_unscoped(r, key);
+    r.scenario = scenario_;
+  }
+
+  // Resources other resources look up (keys, groups, roles): one per template, whatever the
+  // scenario, so a lookup from any variant finds them.
+  template <class T>
+  void begin_unscoped(T& r, const YamlNode* key) {
     r.id = key->value;
     r.account = account_;
     r.region = region_;
@@ -441,7 +463,6 @@ class Mapper {
     r.origin.file = file_;
     r.origin.line = key->line;
     r.origin.column = key->column;
-    r.scenario = scenario_;
   }
 
   Value properties(const YamlNode* res) {
@@ -491,7 +512,9 @@ class Mapper {
     if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(Field<std::string>::absent(), where);
     if (v->is(Value::Kind::kResourceRef)) {
       const std::string_view type = t_.resource_type(v->text);
-      if (type == "AWS::KMS::Key") return located(Field<std::string>::known(v->text), v->node);
+      if (type == "AWS::KMS::Key" || type == "AWS::KMS::ReplicaKey") {
+        return located(Field<std::string>::known(v->text), v->node);
+      }
       if (type == "AWS::KMS::Alias") {
         auto it = alias_names_.find(v->text);
         if (it != alias_names_.end()) return located(Field<std::string>::known(it->second), v->node);
@@ -525,8 +548,10 @@ class Mapper {
     const auto outside = Field<std::string>::unknown("the key is defined outside the template");
     k.key_state = k.key_origin = k.key_spec = k.deletion_date = outside;
     k.rotation_enabled = Field<bool>::unknown("the key is defined outside the template");
-    // Not a resource of this template: never judged itself, only looked up.
+    // Not a resource of this template: never judged itself, only looked up, and any real
+    // description of the key (describe-key, Config) wins over what the template implies.
     k.reference_only = true;
+    k.detail = Detail::kListing;
     add(std::move(k));
   }
 
@@ -632,7 +657,7 @@ class Mapper {
 
   void map_key(const YamlNode* key, const YamlNode* res) {
     KmsKey k;
-    begin(k, key);
+    begin_unscoped(k, key);
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
     k.key_manager = Field<std::string>::known("CUSTOMER").at(key->line, key->column);  // every template key is
@@ -729,8 +754,9 @@ TemplateResult read_template_in(const std::string* file, std::string_view text, 
 TemplateResult read_template(const std::string* file, std::string_view text, const CloudFormationOptions& options,
                              Inventory& inventory, InputSummary& summary) {
   cfn::TemplateOptions topts{options.account, options.region, options.parameters, {}};
-  NestedContext top;
-  top.chain.push_back(*file);
+  size_t budget = 64;
+  bool budget_reported = false;
+  NestedContext top{{}, {*file}, &budget, &budget_reported};
   return read_template_in(file, text, options, topts, top, inventory, summary);
 }
 

@@ -38,12 +38,22 @@ void JsonBuffer::drop_prefix(size_t n) {
 
 namespace {
 
+constexpr uint64_t kMaxFileBytes = uint64_t{4} << 30;
+
 // Reads the whole file into out (starting at offset 0).
 std::string read_file(const std::string& path, JsonBuffer& out) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return std::strerror(errno);
   struct stat st;
-  const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return "not a regular file";  // devices and FIFOs never end, or block
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes) {
+    ::close(fd);
+    return "larger than 4 GiB; refusing to read it";
+  }
+  const bool sized = st.st_size > 0;
   size_t expected = sized ? static_cast<size_t>(st.st_size) : 65536;
   out.resize(0);
   size_t len = 0;
