@@ -403,26 +403,55 @@ class Mapper {
 
   // Maps a resource once, or, when its properties hold Fn::If on conditions that cannot be
   // evaluated, once per assignment of those conditions (up to 4 of them: 16 variants), each
-  // variant labelled with its assumption.
+  // variant labelled with its assumption. Conditions found only under an assumption (an Fn::If
+  // inside a branch) are enumerated too; assignments that contradict the conditions' own
+  // definitions (IsValkey: !Not [!Condition IsRedis]) are skipped, and so are those in which
+  // the resource's own undecidable Condition is false (it would not exist).
   template <class Map>
   void in_scenarios(const YamlNode* res, Map&& map) {
-    t_.clear_undecided();
-    (void)t_.resolve(res->get("Properties"));
-    const std::vector<std::string> undecided = t_.undecided_conditions();
-    if (undecided.empty() || undecided.size() > 4) {
+    constexpr size_t kMaxConditions = 4;
+    std::vector<std::string> undecided;
+    std::string own;  // the resource's Condition, when it cannot be evaluated
+    if (const YamlNode* cond = res->get("Condition"); cond != nullptr && cond->is_scalar()) {
+      std::string why;
+      if (t_.condition(cond->value, why) == cfn::Truth::kUnknown) {
+        own = cond->value;
+        undecided.push_back(own);
+      }
+    }
+    auto assignment = [&](unsigned bits) {
+      std::map<std::string, bool> a;
+      for (size_t i = 0; i < undecided.size(); ++i) a[undecided[i]] = (bits >> i) & 1u;
+      return a;
+    };
+    auto discover = [&](std::map<std::string, bool> assumed) {
+      t_.assume(std::move(assumed));
+      t_.clear_undecided();
+      (void)t_.resolve(res->get("Properties"));
+      for (const std::string& c : t_.undecided_conditions()) {
+        if (std::find(undecided.begin(), undecided.end(), c) == undecided.end()) undecided.push_back(c);
+      }
+    };
+    discover({});
+    for (size_t known = 0; known != undecided.size() && undecided.size() <= kMaxConditions;) {
+      known = undecided.size();
+      for (unsigned bits = 0; bits < (1u << known); ++bits) discover(assignment(bits));
+    }
+    t_.assume({});
+    if (undecided.empty() || undecided.size() > kMaxConditions) {
       map();  // none, or too many to enumerate: the unknown values say why
       return;
     }
     first_variant_ = true;
     for (unsigned bits = 0; bits < (1u << undecided.size()); ++bits) {
-      std::map<std::string, bool> assumption;
+      const std::map<std::string, bool> a = assignment(bits);
+      if (!own.empty() && !a.at(own)) continue;
+      if (!consistent(a)) continue;
       std::string label;
-      for (size_t i = 0; i < undecided.size(); ++i) {
-        const bool value = (bits >> i) & 1u;
-        assumption[undecided[i]] = value;
-        label += fmt::format("{}{} is {}", label.empty() ? "if " : " and ", undecided[i], value ? "true" : "false");
+      for (const std::string& c : undecided) {
+        label += fmt::format("{}{} is {}", label.empty() ? "if " : " and ", c, a.at(c) ? "true" : "false");
       }
-      t_.assume(std::move(assumption));
+      t_.assume(a);
       scenario_ = intern(nested_.label.empty() ? label : nested_.label + ", " + label);
       map();
     }
@@ -430,7 +459,21 @@ class Mapper {
     scenario_ = nested_.label.empty() ? nullptr : intern(nested_.label);
   }
 
- private:
+  // Whether each assumed condition agrees with its definition evaluated under the others.
+  bool consistent(const std::map<std::string, bool>& a) {
+    bool ok = true;
+    for (const auto& [name, value] : a) {
+      std::map<std::string, bool> others = a;
+      others.erase(name);
+      t_.assume(std::move(others));
+      std::string why;
+      const cfn::Truth t = t_.condition(name, why);
+      if (t != cfn::Truth::kUnknown && (t == cfn::Truth::kTrue) != value) ok = false;
+    }
+    t_.assume({});
+    return ok;
+  }
+
   static std::string_view type_of(const YamlNode* res) {
     const YamlNode* type = res->is_map() ? res->get("Type") : nullptr;
     return type != nullptr && type->is_scalar() ? std::string_view(type->value) : std::string_view();
