@@ -79,7 +79,7 @@ TEST_P(CheckFixture, ReportsTheExpectedStatus) {
   std::vector<Finding> findings = run_checks(inventory, Settings{}, {def}, Severity::kInfo);
   ASSERT_FALSE(findings.empty()) << f.name << ": the check judged no resource";
   for (const Finding& finding : findings) {
-    EXPECT_EQ(status_name(finding.status), status_name(kExpected.at(f.expect)))
+    EXPECT_EQ(std::string(status_name(finding.status)), std::string(status_name(kExpected.at(f.expect))))
         << f.name << ": " << finding.resource->id << ": " << finding.message;
     EXPECT_FALSE(finding.message.empty());
   }

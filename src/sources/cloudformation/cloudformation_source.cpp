@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "sources/cloudformation/template.h"
@@ -639,9 +640,8 @@ class Mapper {
     } else {
       t.sse_status = Field<std::string>::known("ENABLED");
       t.sse_type = Field<std::string>::known("KMS");
-      const Value* key_value = sse->get("KMSMasterKeyId");
-      if (global) key_value = replica_key(props, key_value);
-      t.kms_key_arn = key_reference(key_value, "SSESpecification.KMSMasterKeyId", sse_where);
+      t.kms_key_arn = global ? global_table_key(props, sse_where)
+                             : key_reference(sse->get("KMSMasterKeyId"), "SSESpecification.KMSMasterKeyId", sse_where);
       if (t.kms_key_arn.is_absent()) {
         // SSEEnabled without a key: the AWS managed key.
         t.kms_key_arn = Field<std::string>::known("alias/aws/dynamodb");
@@ -660,19 +660,33 @@ class Mapper {
     add(std::move(t));
   }
 
-  // Global tables name a key per replica: every replica must name one for the table to be on a
-  // customer key; the first one stands for the table.
-  static const Value* replica_key(const Value& props, const Value* fallback) {
+  // Global tables name a key per replica, and every replica must be on a customer key for the
+  // table to be: an AWS managed replica decides (FAIL), then an unknown one (UNKNOWN).
+  Field<std::string> global_table_key(const Value& props, const YamlNode* where) {
     const Value* replicas = props.get("Replicas");
-    if (replicas == nullptr || !replicas->is(Value::Kind::kList)) return fallback;
-    const Value* first = nullptr;
+    if (replicas == nullptr || !replicas->is(Value::Kind::kList)) {
+      if (replicas != nullptr && replicas->is(Value::Kind::kUnknown)) {
+        return located(Field<std::string>::unknown(fmt::format("Replicas: {}", replicas->text)), replicas->node);
+      }
+      return located(Field<std::string>::known("alias/aws/dynamodb"), where);
+    }
+    std::optional<Field<std::string>> chosen, unknown;
     for (const Value& replica : replicas->list) {
       const Value* spec = replica.get("SSESpecification");
-      const Value* key = spec != nullptr ? spec->get("KMSMasterKeyId") : nullptr;
-      if (key == nullptr) return nullptr;  // a replica on the AWS managed key
-      if (first == nullptr) first = key;
+      if (replica.is(Value::Kind::kUnknown) || (spec != nullptr && spec->is(Value::Kind::kUnknown))) {
+        unknown = located(Field<std::string>::unknown("a replica's SSESpecification is known only at deploy time"),
+                          spec != nullptr ? spec->node : replica.node);
+        continue;
+      }
+      Field<std::string> ref = key_reference(spec != nullptr ? spec->get("KMSMasterKeyId") : nullptr,
+                                             "Replicas[].SSESpecification.KMSMasterKeyId", node_of(&replica, where));
+      if (ref.is_absent()) ref = located(Field<std::string>::known("alias/aws/dynamodb"), node_of(&replica, where));
+      if (ref.is_known() && ref.value().starts_with("alias/aws/")) return ref;
+      if (ref.is_unknown()) unknown = ref;
+      if (ref.is_known() && !chosen) chosen = ref;
     }
-    return first != nullptr ? first : fallback;
+    if (unknown) return *unknown;
+    return chosen ? *chosen : located(Field<std::string>::known("alias/aws/dynamodb"), where);
   }
 
   void map_cache(const YamlNode* key, const YamlNode* res, ResourceType type) {
