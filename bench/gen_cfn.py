@@ -295,6 +295,10 @@ class Rand(random.Random):
 # A template being built. The style decides how intrinsic-heavy it is: hand-written templates
 # take parameters and conditions; CDK output has the environment baked in and joins strings.
 
+# Logical ids the SAM transform derives from a function's (its role, its events' resources).
+SAM_GENERATED = ["Role", "Nightly", "NightlyPermission", "Queue", "GetPermissionProd"]
+
+
 class Template:
     def __init__(self, r, style, team, service, stack, env, region, account):
         self.r = r
@@ -308,6 +312,7 @@ class Template:
         self.resources = {}
         self.outputs = {}
         self.comments = {}
+        self.reserved = set()       # ids the SAM transform will create
         self.globals = None
         self.types = {}
         self.cache = {}             # shared resources of this template (a key, a subnet group, ...)
@@ -315,21 +320,27 @@ class Template:
         self.cdk_stack = pascal(service) + pascal(stack) + pascal(env)
 
     # --- names -------------------------------------------------------------------------------
-    def lid(self, base):
+    def lid(self, base, sam_function=False):
+        """A logical id not yet used. SAM functions also need the ids the transform will derive
+        from theirs to be free (and reserve them)."""
         if self.cdk:
             while True:
                 lid = base + self.r.hexstr(8, upper=True)
                 if lid not in self.resources:
                     return lid
         lid, n = base, 1
-        while lid in self.resources or lid in self.params or lid in self.conditions:
+        while (lid in self.resources or lid in self.params or lid in self.conditions or lid in self.reserved
+               or (sam_function and any(lid + s in self.resources for s in SAM_GENERATED))):
             n += 1
             lid = f"{base}{n}"
         return lid
 
     def add(self, base, rtype, props, condition=None, retain=False, comment=None, cdk_path=None,
             depends=None):
-        lid = self.lid(base)
+        sam_function = rtype == "AWS::Serverless::Function"
+        lid = self.lid(base, sam_function)
+        if sam_function:
+            self.reserved.update(lid + s for s in SAM_GENERATED)
         res = {"Type": rtype}
         if condition:
             res["Condition"] = condition
@@ -1412,7 +1423,7 @@ def sam_function(t):
         events["Queue"] = {"Type": "SQS", "Properties": {"Queue": GetAtt(q, "Arn"), "BatchSize": 10}}
         policies.append({"SQSPollerPolicy": {"QueueName": GetAtt(q, "QueueName")}})
     elif ev == "api":
-        events["Get"] = {"Type": "Api", "Properties": {"Path": f"/{entity}/{{id}}", "Method": "get"}}
+        events["Get"] = {"Type": "Api", "Properties": {"Path": t.unique(f"/{entity}") + "/{id}", "Method": "get"}}
     if policies:
         props["Policies"] = policies
     if events:

@@ -170,6 +170,17 @@ const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id,
   return it == caches_by_id_.end() ? nullptr : &caches_[it->second];
 }
 
+const DaxSubnetGroup* Inventory::find_dax_subnet_group(std::string_view id, const Resource& from) const {
+  IdentityKey want = identity(from);
+  want.type = ResourceType::kDaxSubnetGroup;
+  want.id = id;
+  want.scenario = nullptr;
+  for (const DaxSubnetGroup& g : dax_subnet_groups_) {  // few per account: a scan will do
+    if (identity(g) == want) return &g;
+  }
+  return nullptr;
+}
+
 const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from) const {
   const std::string* account = from.account;
   const std::string* region = from.region;

@@ -48,6 +48,8 @@ class Inventory {
 
   // A replication group, cache cluster or serverless cache by its id in an account and region.
   const ElastiCache* find_cache(ResourceType type, std::string_view id, const Resource& from) const;
+  // A DAX subnet group by name (or a template's logical id) where `from` would find it.
+  const DaxSubnetGroup* find_dax_subnet_group(std::string_view id, const Resource& from) const;
 
   // Identity of a resource: account and region are interned, so pointers compare; the id is a
   // view into the resource itself (stable once finalize() has run), so keys allocate nothing.

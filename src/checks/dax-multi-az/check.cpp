@@ -60,6 +60,18 @@ ATREST_CHECK("dax-multi-az") {
       }
       return;
     }
+    // No zones requested: DAX spreads the nodes over the subnet group's zones, so a group with
+    // fewer subnets than zones needed cannot give the spread.
+    if (requested.is_absent() && c.subnet_group.is_known()) {
+      const DaxSubnetGroup* group = ctx.inventory.find_dax_subnet_group(c.subnet_group.value(), c);
+      if (group != nullptr && group->subnet_ids.is_known() &&
+          static_cast<int>(group->subnet_ids.value().size()) < min_azs) {
+        ctx.fail(c, fmt::format("The subnet group {} has {} subnet(s), so DAX cannot spread the nodes over {} "
+                                "Availability Zones.", c.subnet_group.value(), group->subnet_ids.value().size(),
+                                min_azs), c.subnet_group);
+        return;
+      }
+    }
     if (requested.is_absent() && c.total_nodes.is_known()) {
       ctx.pass(c, fmt::format("{} nodes and no zones requested: DAX spreads the nodes over the subnet "
                               "group's Availability Zones (make sure it spans at least {}).",
@@ -71,7 +83,8 @@ ATREST_CHECK("dax-multi-az") {
     if (requested.is_unknown() && requested.line() != 0) why = std::string(requested.reason());
     if (c.total_nodes.is_unknown() && c.total_nodes.line() != 0) why = std::string(c.total_nodes.reason());
     if (c.status.is_known()) why += fmt::format(" (cluster status {})", c.status.value());
-    ctx.unknown(c, fmt::format("Availability Zone spread cannot be decided: {}.", why));
+    ctx.unknown(c, fmt::format("Availability Zone spread cannot be decided: {}.", why),
+                requested.line() != 0 ? requested : c.total_nodes.line() != 0 ? Field<std::vector<std::string>>() : zones);
   });
 }
 

@@ -509,11 +509,23 @@ class Mapper {
     r.origin.column = key->column;
   }
 
+  // A resource's resolved Properties, located at its `Properties:` key (where an omitted
+  // property is reported). SAM resources also take what the template's Globals set for their type.
   Value properties(const YamlNode* res) {
+    const YamlNode* written = nullptr;
+    for (const auto& [k, v] : res->entries) {
+      if (k->is_scalar() && k->value == "Properties") written = k;
+    }
     Value props = t_.resolve(res->get("Properties"));
-    if (props.is(Value::Kind::kAbsent)) {
-      props.kind = Value::Kind::kMap;
-      props.node = res;
+    if (props.is(Value::Kind::kAbsent)) props.kind = Value::Kind::kMap;
+    if (props.is(Value::Kind::kMap)) props.node = written != nullptr ? written : res;
+    const std::string_view type = type_of(res);
+    const YamlNode* globals = t_.root()->get("Globals");
+    if (props.is(Value::Kind::kMap) && type.starts_with("AWS::Serverless::") && globals != nullptr && globals->is_map()) {
+      const Value defaults = t_.resolve(globals->get(type.substr(std::string_view("AWS::Serverless::").size())));
+      for (const cfn::Member& m : defaults.map) {
+        if (props.get(m.key) == nullptr) props.map.push_back(m);
+      }
     }
     return props;
   }
@@ -539,6 +551,16 @@ class Mapper {
       c.endpoint_encryption = string_of(props.get("ClusterEndpointEncryptionType"), "ClusterEndpointEncryptionType", where);
       c.total_nodes = int_of(props.get("ReplicationFactor"), "ReplicationFactor", where);
       c.requested_availability_zones = strings_of(props.get("AvailabilityZones"), "AvailabilityZones", where);
+      if (c.requested_availability_zones.is_known()) {
+        // Fn::GetAZs stands for the Region's zones by index; mixed with zone names it may repeat one.
+        const auto& zones = c.requested_availability_zones.value();
+        const auto symbolic = [](const std::string& z) { return z.starts_with("Fn::GetAZs("); };
+        if (std::any_of(zones.begin(), zones.end(), symbolic) && !std::all_of(zones.begin(), zones.end(), symbolic)) {
+          const uint32_t line = c.requested_availability_zones.line(), column = c.requested_availability_zones.column();
+          c.requested_availability_zones =
+              Field<std::vector<std::string>>::unknown("AvailabilityZones mixes Fn::GetAZs with zone names").at(line, column);
+        }
+      }
       c.subnet_group = id_of(props.get("SubnetGroupName"), "SubnetGroupName", where);
       c.security_group_ids = ids_of(props.get("SecurityGroupIds"), "SecurityGroupIds", where);
       c.iam_role_arn = id_of(props.get("IAMRoleARN"), "IAMRoleARN", where);
@@ -694,6 +716,14 @@ class Mapper {
     begin(c, key);
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
+    if (props.is(Value::Kind::kUnknown)) {  // e.g. Properties produced by Fn::Transform
+      c.engine = c.engine_version = c.transit_encryption_mode = c.kms_key_id = c.status =
+          located(Field<std::string>::unknown(props.text), props.node);
+      c.at_rest_encryption = c.transit_encryption = located(Field<bool>::unknown(props.text), props.node);
+      c.replication_group_id = Field<std::string>::absent();
+      add(std::move(c));
+      return;
+    }
     c.engine = string_of(props.get("Engine"), "Engine", where);
     if (c.engine.is_absent() && type == ResourceType::kElastiCacheReplicationGroup) {
       c.engine = Field<std::string>::known("redis").at(where->line, where->column);  // CloudFormation's default

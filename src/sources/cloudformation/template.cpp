@@ -60,8 +60,7 @@ Value located_at_call(Value v, const YamlNode* written) {
   std::string name;
   const YamlNode* arg;
   bool tagged;
-  const bool scalar = !v.is(Value::Kind::kMap) && !v.is(Value::Kind::kList);
-  if (scalar && function_of(written, name, arg, tagged)) v.node = written;
+  if (!v.is(Value::Kind::kMap) && function_of(written, name, arg, tagged)) v.node = written;
   return v;
 }
 
