@@ -410,6 +410,10 @@ class Mapper {
   // the resource's own undecidable Condition is false (it would not exist).
   template <class Map>
   void in_scenarios(const YamlNode* res, Map&& map) {
+    if (!t_.has_conditions()) {  // no condition, no undecidable Fn::If: one reading
+      map();
+      return;
+    }
     constexpr size_t kMaxConditions = 4;
     std::vector<std::string> undecided;
     std::string own;  // the resource's Condition, when it cannot be evaluated

@@ -59,6 +59,7 @@ class Template {
 
   const YamlNode* root() const { return root_; }
   const YamlNode* resources() const { return resources_; }
+  bool has_conditions() const { return conditions_ != nullptr && conditions_->is_map() && !conditions_->entries.empty(); }
   // The Type of a resource by logical id, or empty.
   std::string_view resource_type(std::string_view logical_id) const;
   const YamlNode* resource(std::string_view logical_id) const;
