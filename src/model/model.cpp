@@ -61,6 +61,10 @@ const char* resource_type_name(ResourceType type) {
   return "";
 }
 
+const char* resource_type_name(const Resource& r) {
+  return r.declared_type != nullptr ? r.declared_type : resource_type_name(r.type);
+}
+
 const char* resource_service(ResourceType type) {
   switch (type) {
     case ResourceType::kDaxCluster: return "dax";

@@ -27,6 +27,9 @@ enum class ResourceType : unsigned char {
 
 // The CloudFormation type name, e.g. "AWS::DAX::Cluster".
 const char* resource_type_name(ResourceType type);
+struct Resource;
+// The type name a report shows for this resource (its declared type when it has one).
+const char* resource_type_name(const Resource& r);
 // The service a type belongs to, e.g. "dax", "dynamodb", "elasticache", "kms".
 const char* resource_service(ResourceType type);
 
@@ -53,6 +56,9 @@ struct Resource {
   // Templates: one variant of the resource per assumption about conditions that cannot be
   // evaluated ("if IsProd is true"); the engine reports the worst variant. Null otherwise.
   const std::string* scenario = nullptr;
+  // The CloudFormation type when it is not the one `type` names: a global table or a SAM
+  // SimpleTable is modelled as a table but reported under its own type name.
+  const char* declared_type = nullptr;
 
   explicit Resource(ResourceType t) : type(t) {}
 };

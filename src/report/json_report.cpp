@@ -129,7 +129,7 @@ void write_json_report(const ScanResult& scan, Output& out) {
     b += status_name(f.status);
     b += f.muted ? "\",\"muted\":true" : "\",\"muted\":false";
     b += ",\"resource\":{\"type\":\"";
-    b += resource_type_name(r.type);
+    b += resource_type_name(r);
     b += "\",\"id\":";
     str(b, r.id);
     b += ",\"arn\":";

@@ -106,7 +106,7 @@ void write_text_report(const ScanResult& scan, const TextOptions& options, Outpu
           if (r.origin.line) where += fmt::format(":{}", r.origin.line);
         }
         line += fmt::format("  {}{}{}  {}{} {}/{}{}{}\n", p.bold(), r.id, p.reset(), p.dim(),
-                            resource_type_name(r.type), opt(r.account), opt(r.region),
+                            resource_type_name(r), opt(r.account), opt(r.region),
                             where.empty() ? "" : "  ", where);
         line += p.reset();
       }

@@ -650,6 +650,8 @@ class Mapper {
   void map_table(const YamlNode* key, const YamlNode* res, bool global) {
     DynamoDbTable t;
     begin(t, key);
+    if (global) t.declared_type = "AWS::DynamoDB::GlobalTable";
+    if (type_of(res) == "AWS::Serverless::SimpleTable") t.declared_type = "AWS::Serverless::SimpleTable";
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
     t.table_status = Field<std::string>::absent();
@@ -868,6 +870,9 @@ std::string read_parameter_file(const std::string& path, std::map<std::string, s
     for (const YamlNode* item : root->items) {
       const YamlNode* k = item->is_map() ? item->get("ParameterKey") : nullptr;
       const YamlNode* v = item->is_map() ? item->get("ParameterValue") : nullptr;
+      // UsePreviousValue keeps the deployed stack's value, which a file scan cannot know: the
+      // parameter keeps its Default, or stays unknown without one.
+      if (scalar(k) && v == nullptr && item->get("UsePreviousValue") != nullptr) continue;
       if (!scalar(k) || !scalar(v)) {
         return fmt::format("{}:{}:{}: expected {{\"ParameterKey\": ..., \"ParameterValue\": ...}}", path, item->line,
                            item->column);
