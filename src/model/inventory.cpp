@@ -126,9 +126,11 @@ size_t Inventory::distinct_size() const {
   return n;
 }
 
-void Inventory::add_kms_alias(const std::string* account, const std::string* region,
+void Inventory::add_kms_alias(const std::string* account, const std::string* region, const std::string* file,
                               std::string alias, std::string target_key_id) {
-  alias_targets_[scoped(account, region, alias)] = std::move(target_key_id);
+  std::string key = scoped(account, region, alias);
+  if (file != nullptr) key += '|' + *file;
+  alias_targets_[std::move(key)] = std::move(target_key_id);
 }
 
 void Inventory::finalize() {
@@ -197,13 +199,15 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from
     region = arn.region.empty() ? nullptr : intern(arn.region);
   }
   std::string key_id(name);
+  const std::string* file = is_iac(from.origin.kind) ? from.origin.file : nullptr;
   if (name.starts_with("alias/")) {
-    auto it = alias_targets_.find(scoped(account, region, name));
+    const std::string global = scoped(account, region, name);
+    auto it = alias_targets_.find(global);
+    if (it == alias_targets_.end() && file != nullptr) it = alias_targets_.find(global + '|' + *file);
     if (it == alias_targets_.end()) return nullptr;
     key_id = it->second;
   }
   // A key described by the account (global) first, then a key of the referring template.
-  const std::string* file = is_iac(from.origin.kind) ? from.origin.file : nullptr;
   for (const std::string* scope_file : {static_cast<const std::string*>(nullptr), file}) {
     auto it = keys_by_id_.find(IdentityKey{account, region, scope_file, nullptr, ResourceType::kKmsKey, key_id});
     if (it != keys_by_id_.end()) return &kms_keys_[it->second];

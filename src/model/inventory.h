@@ -24,7 +24,8 @@ class Inventory {
   void add(IamPolicy r) { iam_policies_.push_back(std::move(r)); }
   // Moves every resource and alias of `other` to the end of this inventory (in order).
   void absorb(Inventory&& other);
-  void add_kms_alias(const std::string* account, const std::string* region, std::string alias,
+  // `file`: the template an alias is defined in (aliases of templates are per template), or null.
+  void add_kms_alias(const std::string* account, const std::string* region, const std::string* file, std::string alias,
                      std::string target_key_id);
 
   // Drops duplicates and builds the lookup indexes. Call once, after all sources ran.

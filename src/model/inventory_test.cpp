@@ -18,9 +18,9 @@ TEST(Inventory, FindsKeysByArnAliasAndBareId) {
   Inventory inv;
   KmsKey k = key("1111", "111122223333", "eu-west-1");
   inv.add(k);
-  inv.add_kms_alias(intern("111122223333"), intern("eu-west-1"), "alias/orders", "1111");
+  inv.add_kms_alias(intern("111122223333"), intern("eu-west-1"), nullptr, "alias/orders", "1111");
   inv.add(key("2222", "111122223333", "us-east-1"));
-  inv.add_kms_alias(intern("111122223333"), intern("us-east-1"), "alias/aws/dynamodb", "2222");
+  inv.add_kms_alias(intern("111122223333"), intern("us-east-1"), nullptr, "alias/aws/dynamodb", "2222");
   inv.finalize();
   const auto* acct = intern("111122223333");
   const auto* eu = intern("eu-west-1");

@@ -613,7 +613,7 @@ class Mapper {
     k.arn = parse_arn(ref, arn) && arn.resource.starts_with("key/") ? Field<std::string>::known(ref)
                                                                    : Field<std::string>::absent();
     if (parse_arn(ref, arn) && arn.resource.starts_with("key/")) k.id = std::string(arn.resource.substr(4));
-    if (ref.starts_with("alias/")) inventory_.add_kms_alias(account_, region_, ref, ref);
+    if (ref.starts_with("alias/")) inventory_.add_kms_alias(account_, region_, file_, ref, ref);
     k.key_manager = Field<std::string>::known("CUSTOMER");  // named explicitly in the template
     const auto outside = Field<std::string>::unknown("the key is defined outside the template");
     k.key_state = k.key_origin = k.key_spec = k.deletion_date = outside;
@@ -639,11 +639,11 @@ class Mapper {
     if (name == nullptr || !name->is(Value::Kind::kString)) return;
     alias_names_[key->value] = name->text;
     if (target != nullptr && target->is(Value::Kind::kResourceRef)) {
-      inventory_.add_kms_alias(account_, region_, name->text, target->text);
+      inventory_.add_kms_alias(account_, region_, file_, name->text, target->text);
     } else if (target != nullptr && target->is(Value::Kind::kString)) {
       Arn arn;
       const std::string id = parse_arn(target->text, arn) ? std::string(arn.resource.substr(4)) : target->text;
-      inventory_.add_kms_alias(account_, region_, name->text, id);
+      inventory_.add_kms_alias(account_, region_, file_, name->text, id);
     }
   }
 

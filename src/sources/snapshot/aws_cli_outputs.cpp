@@ -174,7 +174,7 @@ void read_alias(FileReader& r, object o) {
   if (!name.is_known() || !target.is_known()) return;  // aliases without a key are normal
   KmsKey scope_only;
   r.scope(scope_only, string_field(o, "AliasArn").value_or(""));
-  r.inventory.add_kms_alias(scope_only.account, scope_only.region, name.value(), target.value());
+  r.inventory.add_kms_alias(scope_only.account, scope_only.region, nullptr, name.value(), target.value());
 }
 
 void read_continuous_backups(FileReader& r, object o) {
