@@ -225,7 +225,7 @@ class Mapper {
       } else if (type == "AWS::KMS::Key" || type == "AWS::KMS::ReplicaKey") {
         map_key(key, res);
       } else if (type == "AWS::CloudFormation::Stack") {
-        nested_stack(key, res);
+        in_scenarios(res, [&] { nested_stack(key, res); });
       } else if (type == "AWS::DAX::SubnetGroup") {
         map_subnet_group(key, res);
       } else if (type == "AWS::EC2::SecurityGroup") {
@@ -396,7 +396,9 @@ class Mapper {
       }
     }
     NestedContext deeper = nested_;
-    deeper.label = fmt::format("{}in stack {} of {}", nested_.label.empty() ? "" : nested_.label + ", ", key->value,
+    // The scenario this reading is in (an outer stack, an assumption about an Fn::If in the
+    // Parameters passed down) prefixes the child's own.
+    deeper.label = fmt::format("{}in stack {} of {}", scenario_ != nullptr ? *scenario_ + ", " : "", key->value,
                                *file_);
     deeper.chain.push_back(path);
     read_template_in(intern(path), text.view(), options_, child, deeper, inventory_, summary_);
