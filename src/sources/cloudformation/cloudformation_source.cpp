@@ -590,6 +590,9 @@ class Mapper {
       if (type == "AWS::KMS::Alias") {
         auto it = alias_names_.find(v->text);
         if (it != alias_names_.end()) return located(Field<std::string>::known(it->second), v->node);
+        // The alias's name cannot be resolved, but the key it targets is one of this template's.
+        auto target = alias_key_of_.find(v->text);
+        if (target != alias_key_of_.end()) return located(Field<std::string>::known(target->second), v->node);
         return located(Field<std::string>::unknown(fmt::format("{}: the alias {} has no AliasName", what, v->text)), v->node);
       }
       return located(Field<std::string>::unknown(fmt::format("{} refers to {}, which is not a KMS key", what, v->text)),
@@ -638,6 +641,7 @@ class Mapper {
     const Value props = properties(res);
     const Value* name = props.get("AliasName");
     const Value* target = props.get("TargetKeyId");
+    if (target != nullptr && target->is(Value::Kind::kResourceRef)) alias_key_of_[key->value] = target->text;
     if (name == nullptr || !name->is(Value::Kind::kString)) return;
     alias_names_[key->value] = name->text;
     if (target != nullptr && target->is(Value::Kind::kResourceRef)) {
@@ -772,8 +776,13 @@ class Mapper {
 
   template <class T>
   void add(T r) {
-    if (!r.reference_only && (r.scenario == nullptr || first_variant_)) ++summary_.resources;
-    first_variant_ = false;
+    if (r.reference_only) {
+      inventory_.add(std::move(r));
+      return;
+    }
+    // Variants of one resource count once: the first of them.
+    if (r.scenario == nullptr || first_variant_) ++summary_.resources;
+    if (r.scenario != nullptr) first_variant_ = false;
     inventory_.add(std::move(r));
   }
 
@@ -785,6 +794,7 @@ class Mapper {
   const std::string* account_;
   const std::string* region_;
   std::map<std::string, std::string> alias_names_;  // logical id -> AliasName
+  std::map<std::string, std::string> alias_key_of_;  // alias logical id -> key logical id
   const NestedContext& nested_;
   std::vector<std::pair<const YamlNode*, const YamlNode*>> standalone_ingress_;
   const std::string* scenario_ = nullptr;
