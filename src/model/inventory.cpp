@@ -199,7 +199,7 @@ const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from
     region = arn.region.empty() ? nullptr : intern(arn.region);
   }
   std::string key_id(name);
-  const std::string* file = is_iac(from.origin.kind) ? from.origin.file : nullptr;
+  const std::string* file = is_iac(from.origin.kind) ? from.origin.identity_file() : nullptr;
   if (name.starts_with("alias/")) {
     const std::string global = scoped(account, region, name);
     auto it = alias_targets_.find(global);

@@ -64,7 +64,7 @@ class Inventory {
     bool operator==(const IdentityKey&) const = default;
   };
   static IdentityKey identity(const Resource& r) {
-    return {r.account, r.region, is_iac(r.origin.kind) ? r.origin.file : nullptr, r.scenario, r.type, r.id};
+    return {r.account, r.region, is_iac(r.origin.kind) ? r.origin.identity_file() : nullptr, r.scenario, r.type, r.id};
   }
   struct IdentityHash {
     size_t operator()(const IdentityKey& k) const;

@@ -20,6 +20,11 @@ struct Origin {
   uint32_t line = 0;                  // 0 when unknown
   uint32_t column = 0;                // 0 when unknown
   const std::string* api = nullptr;   // e.g. "dax:DescribeClusters" or "config:snapshot-file"
+  // Templates: the file's normalised absolute path, so that `dir/x.yaml`, `./dir/x.yaml` and a
+  // nested stack's `../dir/x.yaml` are one file (and its resources one resource each).
+  const std::string* canonical_file = nullptr;
+
+  const std::string* identity_file() const { return canonical_file != nullptr ? canonical_file : file; }
 };
 
 }  // namespace atrest

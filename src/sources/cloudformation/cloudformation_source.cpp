@@ -189,6 +189,9 @@ class Mapper {
          InputSummary& summary, const NestedContext& nested)
       : t_(t), file_(file), options_(options), inventory_(inventory), summary_(summary), nested_(nested) {
     if (!nested.label.empty()) scenario_ = intern(nested.label);
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(*file, ec);
+    canonical_ = ec ? file : intern(absolute.lexically_normal().string());
     account_ = options.account.empty() ? nullptr : intern(options.account);
     region_ = options.region.empty() ? nullptr : intern(options.region);
   }
@@ -292,7 +295,7 @@ class Mapper {
       Field<std::string> group = id_of(props.get("GroupId"), "GroupId", node_of(&props, key));
       if (!group.is_known()) continue;
       for (SecurityGroup& g : inventory_.mutable_security_groups()) {
-        if (g.id != group.value() || g.origin.file != file_ || !g.ingress.is_known()) continue;
+        if (g.id != group.value() || g.origin.identity_file() != canonical_ || !g.ingress.is_known()) continue;
         std::vector<IngressRule> rules = g.ingress.value();
         rules.push_back(rule_of(props));
         const uint32_t line = g.ingress.line(), column = g.ingress.column();
@@ -360,7 +363,9 @@ class Mapper {
                                             url->node ? url->node->column : key->column, message));
     };
     if (nested_.chain.size() >= kMaxNesting) return at("nested stacks deeper than 8 levels; not followed");
-    if (std::find(nested_.chain.begin(), nested_.chain.end(), path) != nested_.chain.end()) {
+    std::error_code ec;
+    const std::string canonical_child = std::filesystem::absolute(path, ec).lexically_normal().string();
+    if (std::find(nested_.chain.begin(), nested_.chain.end(), canonical_child) != nested_.chain.end()) {
       return at(fmt::format("nested stack {} includes itself; not followed", path));
     }
     if (*nested_.budget == 0) {
@@ -400,7 +405,7 @@ class Mapper {
     // Parameters passed down) prefixes the child's own.
     deeper.label = fmt::format("{}in stack {} of {}", scenario_ != nullptr ? *scenario_ + ", " : "", key->value,
                                *file_);
-    deeper.chain.push_back(path);
+    deeper.chain.push_back(canonical_child);
     read_template_in(intern(path), text.view(), options_, child, deeper, inventory_, summary_);
   }
 
@@ -511,6 +516,7 @@ class Mapper {
     r.arn = Field<std::string>::absent();
     r.origin.kind = SourceKind::kCloudFormation;
     r.origin.file = file_;
+    r.origin.canonical_file = canonical_;
     r.origin.line = key->line;
     r.origin.column = key->column;
   }
@@ -612,13 +618,14 @@ class Mapper {
     k.region = region_;
     k.origin.kind = SourceKind::kCloudFormation;
     k.origin.file = file_;
+    k.origin.canonical_file = canonical_;
     k.origin.line = at != nullptr ? at->line : 0;
     k.origin.column = at != nullptr ? at->column : 0;
     Arn arn;
     k.arn = parse_arn(ref, arn) && arn.resource.starts_with("key/") ? Field<std::string>::known(ref)
                                                                    : Field<std::string>::absent();
     if (parse_arn(ref, arn) && arn.resource.starts_with("key/")) k.id = std::string(arn.resource.substr(4));
-    if (ref.starts_with("alias/")) inventory_.add_kms_alias(account_, region_, file_, ref, ref);
+    if (ref.starts_with("alias/")) inventory_.add_kms_alias(account_, region_, canonical_, ref, ref);
     k.key_manager = Field<std::string>::known("CUSTOMER");  // named explicitly in the template
     const auto outside = Field<std::string>::unknown("the key is defined outside the template");
     k.key_state = k.key_origin = k.key_spec = k.deletion_date = outside;
@@ -645,11 +652,11 @@ class Mapper {
     if (name == nullptr || !name->is(Value::Kind::kString)) return;
     alias_names_[key->value] = name->text;
     if (target != nullptr && target->is(Value::Kind::kResourceRef)) {
-      inventory_.add_kms_alias(account_, region_, file_, name->text, target->text);
+      inventory_.add_kms_alias(account_, region_, canonical_, name->text, target->text);
     } else if (target != nullptr && target->is(Value::Kind::kString)) {
       Arn arn;
       const std::string id = parse_arn(target->text, arn) ? std::string(arn.resource.substr(4)) : target->text;
-      inventory_.add_kms_alias(account_, region_, file_, name->text, id);
+      inventory_.add_kms_alias(account_, region_, canonical_, name->text, id);
     }
   }
 
@@ -791,6 +798,7 @@ class Mapper {
   const CloudFormationOptions& options_;
   Inventory& inventory_;
   InputSummary& summary_;
+  const std::string* canonical_;  // identity of the file (see Origin::canonical_file)
   const std::string* account_;
   const std::string* region_;
   std::map<std::string, std::string> alias_names_;  // logical id -> AliasName
@@ -861,7 +869,8 @@ TemplateResult read_template(const std::string* file, std::string_view text, con
   cfn::TemplateOptions topts{options.account, options.region, options.parameters, {}};
   size_t budget = 64;
   bool budget_reported = false;
-  NestedContext top{{}, {*file}, &budget, &budget_reported};
+  std::error_code ec;
+  NestedContext top{{}, {std::filesystem::absolute(*file, ec).lexically_normal().string()}, &budget, &budget_reported};
   return read_template_in(file, text, options, topts, top, inventory, summary);
 }
 
