@@ -70,6 +70,15 @@ const std::vector<CheckDef>& all_checks() { return catalog().checks; }
 
 const std::vector<std::string>& registry_problems() { return catalog().problems; }
 
+const std::vector<const CheckDef*>& every_check() {
+  static const std::vector<const CheckDef*> all = [] {
+    std::vector<const CheckDef*> v;
+    for (const CheckDef& d : all_checks()) v.push_back(&d);
+    return v;
+  }();
+  return all;
+}
+
 const CheckDef* find_check(std::string_view id) {
   for (const CheckDef& d : all_checks()) {
     if (d.meta.id == id) return &d;

@@ -18,6 +18,8 @@ struct CheckDef {
 // build defect, caught by the tests.
 const std::vector<CheckDef>& all_checks();
 const CheckDef* find_check(std::string_view id);
+// Every check, as the engine takes a selection of them.
+const std::vector<const CheckDef*>& every_check();
 
 // Problems found while pairing metadata and logic (empty when the build is consistent).
 const std::vector<std::string>& registry_problems();

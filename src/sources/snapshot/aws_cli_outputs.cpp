@@ -199,30 +199,7 @@ bool arn_service_is(object o, std::string_view arn_key, std::string_view service
   Arn parsed;
   return o[arn_key].get(arn) != simdjson::SUCCESS || (parse_arn(arn, parsed) && parsed.service == service);
 }
-bool is_dax_cluster(object o) {
-  element e;
-  return present(o, "ClusterName", e) && arn_service_is(o, "ClusterArn", "dax");
-}
-bool is_replication_group(object o) {
-  element e;
-  return present(o, "ReplicationGroupId", e);
-}
-bool is_cache_cluster(object o) {
-  element e;
-  return present(o, "CacheClusterId", e);
-}
-bool is_serverless_cache(object o) {
-  element e;
-  return present(o, "ServerlessCacheName", e);
-}
-bool is_listed_key(object o) {
-  element e;
-  return present(o, "KeyId", e);
-}
-bool is_alias(object o) {
-  element e;
-  return present(o, "AliasName", e);
-}
+bool is_dax_cluster(object o) { return arn_service_is(o, "ClusterArn", "dax"); }
 // Timestream and Glue print {"Table": {...}} too; a DynamoDB table has a key schema or a
 // dynamodb ARN.
 bool is_dynamodb_table(object o) {
@@ -237,22 +214,31 @@ bool is_key_metadata(object o) {
   return present(o, "KeyId", e) && (present(o, "KeyState", e) || present(o, "KeyManager", e));
 }
 
+// A list of resources: its key, the member every item names itself by, and a further test for
+// lists other tools print under the same key.
 struct ListShape {
   const char* key;
-  ShapeTest ours;
+  const char* id_key;
+  ShapeTest extra;
   void (*read)(FileReader&, object, size_t);
 };
 
+// Whether an item is the kind a list shape expects.
+bool is_item_of(const ListShape& shape, object o) {
+  element e;
+  return present(o, shape.id_key, e) && (shape.extra == nullptr || shape.extra(o));
+}
+
 const ListShape kLists[] = {
-    {"Clusters", is_dax_cluster, read_dax_cluster},
-    {"ReplicationGroups", is_replication_group,
+    {"Clusters", "ClusterName", is_dax_cluster, read_dax_cluster},
+    {"ReplicationGroups", "ReplicationGroupId", nullptr,
      [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheReplicationGroup); }},
-    {"CacheClusters", is_cache_cluster,
+    {"CacheClusters", "CacheClusterId", nullptr,
      [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheCacheCluster); }},
-    {"ServerlessCaches", is_serverless_cache,
+    {"ServerlessCaches", "ServerlessCacheName", nullptr,
      [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheServerlessCache); }},
-    {"Keys", is_listed_key, read_listed_key},
-    {"Aliases", is_alias, [](FileReader& r, object o, size_t) { read_alias(r, o); }},
+    {"Keys", "KeyId", nullptr, read_listed_key},
+    {"Aliases", "AliasName", nullptr, [](FileReader& r, object o, size_t) { read_alias(r, o); }},
 };
 
 // A single object under `key`: returns whether it was there and ours.
@@ -276,7 +262,7 @@ bool read_aws_cli_output(FileReader& r, element root) {
   array items;
   if (root.get(items) == simdjson::SUCCESS) {
     for (const ListShape& shape : kLists) {
-      if (each_object_of(r, items, shape.key, shape.ours,
+      if (each_object_of(r, items, shape.key, [&](object o) { return is_item_of(shape, o); },
                          [&](object o, size_t i) { shape.read(r, o, i); })) {
         return items.begin() != items.end();  // an empty list could be anything's
       }
@@ -296,7 +282,8 @@ bool read_aws_cli_output(FileReader& r, element root) {
   }
   bool recognised = false;
   for (const ListShape& shape : kLists) {
-    recognised |= each_object(r, obj, shape.key, shape.ours, [&](object o, size_t i) { shape.read(r, o, i); });
+    recognised |= each_object(r, obj, shape.key, [&](object o) { return is_item_of(shape, o); },
+                              [&](object o, size_t i) { shape.read(r, o, i); });
   }
   recognised |= one_object(r, obj, "Table", is_dynamodb_table, read_table);
   recognised |= one_object(r, obj, "KeyMetadata", nullptr, read_key_metadata);

@@ -319,7 +319,7 @@ void read_unprocessed(FileReader& r, object root) {
 }
 
 bool read_item_list(FileReader& r, object root, const char* key, const char* api) {
-  return each_object(r, root, key, nullptr, [&](object item, size_t index) {
+  return each_object(r, root, key, [](object) { return true; }, [&](object item, size_t index) {
     read_item(r, item, api, nullptr, fmt::format("{}[{}]", key, index));
   });
 }

@@ -59,13 +59,12 @@ struct FileReader {
 using ShapeTest = bool (*)(object item);
 
 // Calls fn(object, index) for each object of an array; reports items of the wrong shape. The
-// array is ours only if its first object passes `ours` (null: no test), so another tool's
-// output is skipped, not an error. Returns whether the array was taken as ours.
-template <class Fn>
-bool each_object_of(FileReader& r, array items, std::string_view key, ShapeTest ours, Fn&& fn) {
+// array is ours only if its first object passes `ours`, so another tool's output is skipped,
+// not an error. Returns whether the array was taken as ours.
+template <class Ours, class Fn>
+bool each_object_of(FileReader& r, array items, std::string_view key, Ours&& ours, Fn&& fn) {
   object first;
-  if (ours != nullptr && items.begin() != items.end() &&
-      (*items.begin()).get(first) == simdjson::SUCCESS && !ours(first)) {
+  if (items.begin() != items.end() && (*items.begin()).get(first) == simdjson::SUCCESS && !ours(first)) {
     return false;
   }
   size_t index = 0;
@@ -82,8 +81,8 @@ bool each_object_of(FileReader& r, array items, std::string_view key, ShapeTest 
 }
 
 // The same for root[key]; a value that is not an array is an error.
-template <class Fn>
-bool each_object(FileReader& r, object root, std::string_view key, ShapeTest ours, Fn&& fn) {
+template <class Ours, class Fn>
+bool each_object(FileReader& r, object root, std::string_view key, Ours&& ours, Fn&& fn) {
   element e;
   if (!present(root, key, e)) return false;
   array items;
@@ -91,7 +90,7 @@ bool each_object(FileReader& r, object root, std::string_view key, ShapeTest our
     r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
     return true;
   }
-  return each_object_of(r, items, key, ours, std::forward<Fn>(fn));
+  return each_object_of(r, items, key, std::forward<Ours>(ours), std::forward<Fn>(fn));
 }
 
 enum class DocumentResult { kError, kRecognised, kNotRecognised };
