@@ -2,6 +2,7 @@
 # Both install the Debian packages the build and tests need, then build.
 
 DEB_PACKAGES := cmake g++ make pkg-config libsimdjson-dev libcli11-dev libfmt-dev libyaml-dev zlib1g-dev \
+                libssl-dev libcurl4-openssl-dev libpugixml-dev \
                 libgtest-dev python3 python3-jsonschema
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 JOBS ?= $(shell nproc)

@@ -33,8 +33,27 @@ int main(int argc, char** argv) {
   atrest::ScanOptions scan;
   std::string min_severity = "info", fail_on = "low";
   bool no_color = false;
-  auto* scan_cmd = app.add_subcommand("scan", "Scan aws CLI outputs and AWS Config snapshots");
-  scan_cmd->add_option("paths", scan.paths, "Files or directories (walked recursively)")->required();
+  auto* scan_cmd = app.add_subcommand("scan", "Scan AWS accounts, aws CLI outputs, AWS Config snapshots and CloudFormation templates");
+  scan_cmd->add_option("paths", scan.paths, "Files or directories (walked recursively)");
+  scan_cmd->add_flag("--aws", scan.aws, "Scan AWS accounts live through the AWS APIs");
+  scan_cmd->add_option("--profile", scan.live.profile, "AWS profile (default: AWS_PROFILE, else default)");
+  scan_cmd->add_option("--regions", scan.live.regions, "Regions to scan (comma-separated; default: all enabled)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  scan_cmd->add_option("--role-arn", scan.live.role_arns, "Assume this role and scan its account (repeatable)")
+      ->allow_extra_args(false);
+  scan_cmd->add_option("--external-id", scan.live.external_id, "External id for --role-arn and --org-role");
+  scan_cmd->add_flag("--organization", scan.live.organization, "Scan every active account of the organization");
+  scan_cmd->add_option("--org-role", scan.live.org_role, "Role assumed in each organization account")
+      ->default_val("OrganizationAccountAccessRole");
+  scan_cmd->add_option("--endpoint-url", scan.live.endpoint_url, "Send every AWS call to this URL (an emulator)");
+  scan_cmd->add_option("--max-concurrency", scan.live.max_concurrency, "AWS requests in flight at once")
+      ->check(CLI::Range(1, 1024))
+      ->default_val(64);
+  scan_cmd->add_option("--max-attempts", scan.live.max_attempts,
+                       "Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, else 3)")
+      ->check(CLI::Range(1, 20));
+  scan_cmd->add_flag("-v,--verbose", scan.live.verbose, "Log every AWS call to stderr");
   scan_cmd->add_option("--format", scan.format, "Report format")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_val("text");
@@ -90,6 +109,12 @@ int main(int argc, char** argv) {
   if (*checks_cmd) return atrest::run_checks_list(list_format);
   if (*explain_cmd) return atrest::run_explain(explain_id);
 
+  if (scan.paths.empty() && !scan.aws) {
+    std::fprintf(stderr, "atrest scan: give files or directories to scan, or --aws (see --help)\n");
+    return atrest::kExitUsage;
+  }
+  if ((scan.live.organization || !scan.live.role_arns.empty()) && !scan.aws) scan.aws = true;
+  scan.live.progress = isatty(STDERR_FILENO) && !scan.live.verbose && !scan.quiet;
   atrest::parse_severity(min_severity, scan.min_severity);
   atrest::parse_severity(fail_on, scan.fail_on);
   const char* no_color_env = std::getenv("NO_COLOR");

@@ -58,7 +58,7 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 // The input kinds this build can read; the catalog names more, which later sources add.
-const std::vector<std::string> kAvailableInputs = {"snapshot"};
+const std::vector<std::string> kAvailableInputs = {"live", "snapshot", "cloudformation"};
 
 std::vector<std::string> available(const std::vector<std::string>& inputs) {
   std::vector<std::string> out;
@@ -110,7 +110,17 @@ int run_scan(const ScanOptions& options) {
     }
     load.cfn_parameters[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  scan.inputs = load_inputs(options.paths, load, inventory);
+  if (!options.paths.empty()) scan.inputs = load_inputs(options.paths, load, inventory);
+  if (options.aws) {
+    LiveStats stats;
+    std::vector<InputSummary> live = scan_aws(options.live, inventory, &stats);
+    if (options.live.verbose) {
+      fmt::print(stderr, "atrest: aws: {} account(s), {} region(s), {} calls, {} HTTP requests, {} retried, {} throttled, {} failed\n",
+                 stats.accounts, stats.regions, stats.calls, stats.http_requests, stats.retries, stats.throttled,
+                 stats.failed_calls);
+    }
+    for (InputSummary& in : live) scan.inputs.push_back(std::move(in));
+  }
   inventory.finalize();
   scan.resources = inventory.distinct_size();
   Settings settings;
@@ -140,8 +150,9 @@ int run_scan(const ScanOptions& options) {
   }
 
   // Nothing atrest reads was found: that is not a clean scan.
-  const bool nothing_recognised = std::all_of(scan.inputs.begin(), scan.inputs.end(),
-                                              [](const InputSummary& in) { return in.files_recognised == 0; });
+  const bool nothing_recognised = std::none_of(scan.inputs.begin(), scan.inputs.end(), [](const InputSummary& in) {
+    return in.kind == SourceKind::kAws || in.files_recognised > 0;
+  });
   if (nothing_recognised) {
     if (count(scan).input_errors == 0) {
       fmt::print(stderr, "atrest: error: no aws CLI output, AWS Config data or CloudFormation template found in the given paths\n");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "checks/metadata.h"
+#include "sources/aws/aws_source.h"
 
 namespace atrest {
 
@@ -30,6 +31,8 @@ struct ScanOptions {
   size_t jobs = 0;
   std::vector<std::string> cfn_parameters;       // KEY=VALUE
   std::vector<std::string> cfn_parameter_files;  // aws CLI parameter files
+  bool aws = false;                               // --aws: scan live accounts too
+  LiveOptions live;
 };
 
 int run_scan(const ScanOptions& options);

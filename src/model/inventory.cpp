@@ -97,6 +97,7 @@ void Inventory::absorb(Inventory&& other) {
   append(iam_roles_, other.iam_roles_);
   append(iam_policies_, other.iam_policies_);
   for (auto& [alias, target] : other.alias_targets_) alias_targets_[alias] = std::move(target);
+  for (AwsAliasTarget& t : other.aws_alias_targets_) aws_alias_targets_.push_back(std::move(t));
 }
 
 namespace {
@@ -128,6 +129,7 @@ size_t Inventory::distinct_size() const {
 
 void Inventory::add_kms_alias(const std::string* account, const std::string* region, const std::string* file,
                               std::string alias, std::string target_key_id) {
+  if (file == nullptr && alias.starts_with("alias/aws/")) aws_alias_targets_.push_back({account, region, target_key_id});
   std::string key = scoped(account, region, alias);
   if (file != nullptr) key += '|' + *file;
   alias_targets_[std::move(key)] = std::move(target_key_id);
@@ -155,6 +157,20 @@ void Inventory::finalize() {
     };
     if (k.arn.is_known()) index(keys_by_arn_, std::string_view(k.arn.value()));
     index(keys_by_id_, identity(k));
+  }
+  // AWS reserves alias/aws/* for its managed keys: a key such an alias points at is AWS
+  // managed whatever KeyManager says (emulators report CUSTOMER for them).
+  for (const AwsAliasTarget& t : aws_alias_targets_) {
+    KmsKey probe;
+    probe.account = t.account;
+    probe.region = t.region;
+    probe.id = t.key_id;
+    auto it = keys_by_id_.find(identity(probe));
+    if (it == keys_by_id_.end()) continue;
+    KmsKey& k = kms_keys_[it->second];
+    if (!k.key_manager.is_known() || k.key_manager.value() != "AWS") {
+      k.key_manager = Field<std::string>::known("AWS");
+    }
   }
   caches_by_id_.clear();
   caches_by_id_.reserve(caches_.size());

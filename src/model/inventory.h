@@ -41,6 +41,7 @@ class Inventory {
   const std::vector<IamPolicy>& iam_policies() const { return iam_policies_; }
   std::vector<SecurityGroup>& mutable_security_groups() { return security_groups_; }
   std::vector<DynamoDbTable>& mutable_tables() { return tables_; }
+  std::vector<KmsKey>& mutable_kms_keys() { return kms_keys_; }
 
   // Resolves a key reference as AWS does: key ARN, alias ARN, "alias/name" or a bare key id.
   // Bare ids and alias names are looked up in the account and region of the referring resource
@@ -94,6 +95,12 @@ class Inventory {
   std::unordered_map<IdentityKey, size_t, IdentityHash> keys_by_id_;
   std::unordered_map<IdentityKey, size_t, IdentityHash> caches_by_id_;
   std::unordered_map<std::string, std::string> alias_targets_;  // account|region|alias -> key id
+  struct AwsAliasTarget {
+    const std::string* account;
+    const std::string* region;
+    std::string key_id;
+  };
+  std::vector<AwsAliasTarget> aws_alias_targets_;  // targets of alias/aws/* (not templates)
 };
 
 }  // namespace atrest

@@ -138,6 +138,30 @@ void read_elasticache(FileReader& r, object o, size_t index, ResourceType type) 
   r.add(std::move(c));
 }
 
+// dax describe-subnet-groups: the subnets DAX can place nodes in.
+void read_dax_subnet_group(FileReader& r, object o, size_t index) {
+  DaxSubnetGroup g;
+  if (!require_id(r, o, "SubnetGroups", index, "SubnetGroupName", g.id)) return;
+  g.origin = r.origin("dax:DescribeSubnetGroups");
+  g.arn = Field<std::string>::absent();
+  r.scope(g, "");
+  element subnets;
+  array list;
+  if (!present(o, "Subnets", subnets)) {
+    g.subnet_ids = Field<std::vector<std::string>>::absent();
+  } else if (subnets.get(list) == simdjson::SUCCESS) {
+    std::vector<std::string> ids;
+    for (element s : list) {
+      std::string_view id;
+      if (s["SubnetIdentifier"].get(id) == simdjson::SUCCESS) ids.emplace_back(id);
+    }
+    g.subnet_ids = Field<std::vector<std::string>>::known(std::move(ids));
+  } else {
+    g.subnet_ids = Field<std::vector<std::string>>::unknown("Subnets is not an array");
+  }
+  r.add(std::move(g));
+}
+
 void read_key_metadata(FileReader& r, object o) {
   KmsKey k;
   if (!require_id(r, o, "KeyMetadata", 0, "KeyId", k.id)) return;
@@ -238,6 +262,8 @@ const ListShape kLists[] = {
     {"ServerlessCaches", "ServerlessCacheName", nullptr,
      [](FileReader& r, object o, size_t i) { read_elasticache(r, o, i, ResourceType::kElastiCacheServerlessCache); }},
     {"Keys", "KeyId", nullptr, read_listed_key},
+    // MemoryDB's describe-subnet-groups names its groups "Name"; DAX's say SubnetGroupName.
+    {"SubnetGroups", "SubnetGroupName", nullptr, read_dax_subnet_group},
     {"Aliases", "AliasName", nullptr, [](FileReader& r, object o, size_t) { read_alias(r, o); }},
 };
 

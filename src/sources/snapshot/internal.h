@@ -37,6 +37,8 @@ struct FileReader {
   InputSummary& summary;
   std::vector<PendingBackups>& pending_backups;
   size_t input_index;
+  // Live answers: origin kind aws, no file; `path` then only labels errors.
+  const char* live_api = nullptr;
   // Spare parsers for JSON embedded in strings (Config items); the file's own parser must not
   // be reused while its document is in use.
   simdjson::dom::parser inner_parser;

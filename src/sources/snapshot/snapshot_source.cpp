@@ -77,6 +77,11 @@ void FileReader::error(std::string_view message) {
 
 Origin FileReader::origin(const char* api) const {
   Origin o;
+  if (live_api != nullptr) {
+    o.kind = SourceKind::kAws;
+    o.api = intern(api);
+    return o;
+  }
   o.kind = SourceKind::kSnapshot;
   o.file = path;
   o.api = intern(api);
@@ -132,6 +137,32 @@ InputSummary load_snapshot_text(std::string_view name, std::string_view text,
   if (result == snapshot::DocumentResult::kNotRecognised) ++summaries[0].files_skipped;
   snapshot::attach_backups(pending, inventory, {&summaries[0]});
   return summaries[0];
+}
+
+ApiAnswer read_api_answer(std::string_view json, const char* api, const SnapshotOptions& scope,
+                          Inventory& inventory, std::vector<std::string>& errors) {
+  ApiAnswer answer;
+  InputSummary summary;
+  std::vector<snapshot::PendingBackups> pending;
+  thread_local simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element root;
+  if (auto err = parser.parse(padded).get(root); err) {
+    errors.push_back(fmt::format("{}: the answer is not JSON: {}", api, simdjson::error_message(err)));
+    return answer;
+  }
+  const std::string* label = intern(api);
+  snapshot::FileReader reader(label, scope, inventory, summary, pending, 0);
+  reader.live_api = api;
+  answer.recognised = snapshot::read_aws_cli_output(reader, root);
+  answer.resources = summary.resources;
+  for (std::string& e : summary.errors) errors.push_back(std::move(e));
+  if (!pending.empty()) {
+    answer.has_backups = true;
+    answer.pitr_status = pending.back().pitr_status;
+    answer.pitr_recovery_days = pending.back().recovery_days;
+  }
+  return answer;
 }
 
 }  // namespace atrest

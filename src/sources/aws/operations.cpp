@@ -1,0 +1,72 @@
+#include "sources/aws/operations.h"
+
+#include <array>
+
+namespace atrest::aws {
+
+namespace services {
+const Service kDax{"dax", Protocol::kJson11, "AmazonDAXV3", nullptr, "DAX", nullptr};
+const Service kDynamoDb{"dynamodb", Protocol::kJson10, "DynamoDB_20120810", nullptr, "DYNAMODB", nullptr};
+const Service kElastiCache{"elasticache", Protocol::kQuery, nullptr, "2015-02-02", "ELASTICACHE", nullptr};
+const Service kKms{"kms", Protocol::kJson11, "TrentService", nullptr, "KMS", nullptr};
+const Service kEc2{"ec2", Protocol::kEc2, nullptr, "2016-11-15", "EC2", nullptr};
+const Service kSts{"sts", Protocol::kQuery, nullptr, "2011-06-15", "STS", nullptr};
+const Service kOrganizations{"organizations", Protocol::kJson11, "AWSOrganizationsV20161128", nullptr,
+                             "ORGANIZATIONS", "us-east-1"};
+}  // namespace services
+
+namespace ops {
+using namespace services;
+const Operation kDaxDescribeClusters{&kDax, "DescribeClusters", "dax:DescribeClusters"};
+const Operation kDaxDescribeSubnetGroups{&kDax, "DescribeSubnetGroups", "dax:DescribeSubnetGroups"};
+const Operation kDynamoDbListTables{&kDynamoDb, "ListTables", "dynamodb:ListTables"};
+const Operation kDynamoDbDescribeTable{&kDynamoDb, "DescribeTable", "dynamodb:DescribeTable"};
+const Operation kDynamoDbDescribeContinuousBackups{&kDynamoDb, "DescribeContinuousBackups",
+                                                   "dynamodb:DescribeContinuousBackups"};
+const Operation kElastiCacheDescribeReplicationGroups{&kElastiCache, "DescribeReplicationGroups",
+                                                      "elasticache:DescribeReplicationGroups"};
+const Operation kElastiCacheDescribeCacheClusters{&kElastiCache, "DescribeCacheClusters",
+                                                  "elasticache:DescribeCacheClusters"};
+const Operation kElastiCacheDescribeServerlessCaches{&kElastiCache, "DescribeServerlessCaches",
+                                                     "elasticache:DescribeServerlessCaches"};
+// Only to learn which keys alias/aws/* names: those are AWS managed whatever KeyManager says.
+const Operation kKmsListAliases{&kKms, "ListAliases", "kms:ListAliases"};
+const Operation kKmsDescribeKey{&kKms, "DescribeKey", "kms:DescribeKey"};
+const Operation kKmsGetKeyRotationStatus{&kKms, "GetKeyRotationStatus", "kms:GetKeyRotationStatus"};
+const Operation kEc2DescribeRegions{&kEc2, "DescribeRegions", "ec2:DescribeRegions"};
+// GetCallerIdentity needs no permission; AssumeRole is granted by the target role's trust policy
+// and the caller's own policy, not by the read-only policy atrest ships.
+const Operation kStsGetCallerIdentity{&kSts, "GetCallerIdentity", nullptr};
+const Operation kStsAssumeRole{&kSts, "AssumeRole", "sts:AssumeRole"};
+const Operation kOrganizationsListAccounts{&kOrganizations, "ListAccounts", "organizations:ListAccounts"};
+}  // namespace ops
+
+const std::vector<const Operation*>& all_operations() {
+  static const std::vector<const Operation*> all = {
+      &ops::kDaxDescribeClusters, &ops::kDaxDescribeSubnetGroups, &ops::kDynamoDbListTables,
+      &ops::kDynamoDbDescribeTable, &ops::kDynamoDbDescribeContinuousBackups,
+      &ops::kElastiCacheDescribeReplicationGroups, &ops::kElastiCacheDescribeCacheClusters,
+      &ops::kElastiCacheDescribeServerlessCaches, &ops::kKmsListAliases, &ops::kKmsDescribeKey,
+      &ops::kKmsGetKeyRotationStatus, &ops::kEc2DescribeRegions, &ops::kStsGetCallerIdentity,
+      &ops::kStsAssumeRole, &ops::kOrganizationsListAccounts};
+  return all;
+}
+
+bool dax_offered_in(std::string_view region) {
+  static constexpr std::array<std::string_view, 15> kDaxRegions = {
+      "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "eu-central-1",
+      "eu-north-1",     "eu-south-2", "eu-west-1",      "eu-west-2",      "eu-west-3",
+      "sa-east-1",      "us-east-1",  "us-east-2",      "us-west-1",      "us-west-2"};
+  for (std::string_view r : kDaxRegions) {
+    if (r == region) return true;
+  }
+  return false;
+}
+
+std::string default_endpoint(const Service& service, std::string_view region) {
+  std::string_view suffix = region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  if (service.global_region != nullptr) region = service.global_region;
+  return "https://" + std::string(service.id) + "." + std::string(region) + std::string(suffix);
+}
+
+}  // namespace atrest::aws

@@ -1,0 +1,51 @@
+// Every AWS service and operation the live source calls. The client only accepts these, and a
+// test holds docs/iam-policy.json equal to this list, so the policy is complete by construction.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace atrest::aws {
+
+enum class Protocol : unsigned char { kJson10, kJson11, kQuery, kEc2 };
+
+struct Service {
+  const char* id;             // endpoint prefix and signing name, e.g. "dynamodb"
+  Protocol protocol;
+  const char* target_prefix;  // JSON: X-Amz-Target = prefix + "." + operation
+  const char* api_version;    // query/ec2: Version=
+  const char* env_name;       // AWS_ENDPOINT_URL_<env_name>
+  const char* global_region;  // non-null: one endpoint for the partition, signed for this region
+};
+
+struct Operation {
+  const Service* service;
+  const char* name;        // e.g. "DescribeClusters"
+  const char* iam_action;  // e.g. "dax:DescribeClusters"; null when no permission is needed
+};
+
+namespace services {
+extern const Service kDax, kDynamoDb, kElastiCache, kKms, kEc2, kSts, kOrganizations;
+}
+
+namespace ops {
+extern const Operation kDaxDescribeClusters, kDaxDescribeSubnetGroups;
+extern const Operation kDynamoDbListTables, kDynamoDbDescribeTable, kDynamoDbDescribeContinuousBackups;
+extern const Operation kElastiCacheDescribeReplicationGroups, kElastiCacheDescribeCacheClusters,
+    kElastiCacheDescribeServerlessCaches;
+extern const Operation kKmsListAliases, kKmsDescribeKey, kKmsGetKeyRotationStatus;
+extern const Operation kEc2DescribeRegions;
+extern const Operation kStsGetCallerIdentity, kStsAssumeRole;
+extern const Operation kOrganizationsListAccounts;
+}  // namespace ops
+
+const std::vector<const Operation*>& all_operations();
+
+// Regions where DAX has an endpoint (botocore's endpoints.json); elsewhere the host does not exist.
+bool dax_offered_in(std::string_view region);
+
+// https://{id}.{region}.amazonaws.com (.com.cn in China), or the global endpoint.
+std::string default_endpoint(const Service& service, std::string_view region);
+
+}  // namespace atrest::aws

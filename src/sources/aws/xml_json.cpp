@@ -1,0 +1,194 @@
+#include "sources/aws/xml_json.h"
+
+#include <pugixml.hpp>
+
+#include <array>
+#include <cstring>
+
+namespace atrest::aws {
+namespace {
+
+std::string_view local_name(const pugi::xml_node& n) {
+  std::string_view name = n.name();
+  size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+bool one_of(std::string_view name, const auto& names) {
+  for (std::string_view n : names) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
+// List members whose items are named after the model's member (not `member`/`item`), so that
+// a list of one is still a list and an empty one is [].
+constexpr std::array<std::string_view, 24> kListContainers = {
+    "ReplicationGroups", "CacheClusters", "ServerlessCaches", "UserGroups", "Users",
+    "MemberClusters", "NodeGroups", "NodeGroupMembers", "CacheNodes", "SecurityGroups",
+    "CacheSecurityGroups", "UserGroupIds", "SecurityGroupIds", "SubnetIds",
+    "LogDeliveryConfigurations", "MemberClustersOutpostArns", "UserIds", "UserGroupIdsToAdd",
+    "UserGroupIdsToRemove", "ReplicationGroupIds", "ServerlessCacheSnapshots", "Subnets",
+    "CacheSubnetGroups", "SupportedNetworkTypes"};
+constexpr std::array<std::string_view, 10> kBooleans = {
+    "AtRestEncryptionEnabled", "TransitEncryptionEnabled", "AuthTokenEnabled", "ClusterEnabled",
+    "AutoMinorVersionUpgrade", "MultipleValuesSetting", "isDefault", "IsMultiRegionTrail",
+    "ShowCacheNodeInfo", "Truncated"};
+constexpr std::array<std::string_view, 8> kIntegers = {
+    "SnapshotRetentionLimit", "NumCacheNodes", "Port", "PasswordCount", "MaxRecords",
+    "NumNodeGroups", "ReplicasPerNodeGroup", "DurationSeconds"};
+
+void write_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+bool is_number(std::string_view s) {
+  if (s.empty() || s.size() > 18) return false;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+bool has_element_children(const pugi::xml_node& n) {
+  for (const pugi::xml_node& c : n.children()) {
+    if (c.type() == pugi::node_element) return true;
+  }
+  return false;
+}
+
+bool is_list(const pugi::xml_node& n) {
+  if (one_of(local_name(n), kListContainers)) return true;
+  bool any = false;
+  for (const pugi::xml_node& c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    std::string_view name = local_name(c);
+    if (name != "member" && name != "item") return false;
+    any = true;
+  }
+  return any;
+}
+
+void write_value(std::string& out, const pugi::xml_node& n, int depth);
+
+void write_object(std::string& out, const pugi::xml_node& n, int depth) {
+  out += '{';
+  bool first = true;
+  for (const pugi::xml_node& c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    if (!first) out += ',';
+    first = false;
+    write_string(out, local_name(c));
+    out += ':';
+    write_value(out, c, depth + 1);
+  }
+  out += '}';
+}
+
+void write_value(std::string& out, const pugi::xml_node& n, int depth) {
+  if (depth > 64) {  // AWS responses are shallow; a deeper one is not a response of ours
+    out += "null";
+    return;
+  }
+  if (is_list(n)) {
+    out += '[';
+    bool first = true;
+    for (const pugi::xml_node& c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      if (!first) out += ',';
+      first = false;
+      write_value(out, c, depth + 1);
+    }
+    out += ']';
+    return;
+  }
+  if (has_element_children(n)) {
+    write_object(out, n, depth);
+    return;
+  }
+  std::string_view text = n.child_value();
+  std::string_view name = local_name(n);
+  if (one_of(name, kBooleans) && (text == "true" || text == "false")) {
+    out += text;
+  } else if (one_of(name, kIntegers) && is_number(text)) {
+    out += text;
+  } else {
+    write_string(out, text);
+  }
+}
+
+bool load(pugi::xml_document& doc, std::string_view xml) {
+  return doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
+}
+
+}  // namespace
+
+std::optional<std::string> query_xml_to_json(std::string_view xml, std::string_view operation) {
+  pugi::xml_document doc;
+  if (!load(doc, xml)) return std::nullopt;
+  pugi::xml_node root = doc.document_element();
+  std::string response_name = std::string(operation) + "Response";
+  if (local_name(root) != response_name) return std::nullopt;
+  std::string result_name = std::string(operation) + "Result";
+  pugi::xml_node body = root;  // ec2 has no Result wrapper
+  for (const pugi::xml_node& c : root.children()) {
+    if (c.type() == pugi::node_element && local_name(c) == result_name) body = c;
+  }
+  std::string out;
+  out.reserve(xml.size());
+  write_object(out, body, 0);
+  return out;
+}
+
+std::optional<XmlError> parse_xml_error(std::string_view xml) {
+  pugi::xml_document doc;
+  if (!load(doc, xml)) return std::nullopt;
+  pugi::xml_node root = doc.document_element();
+  pugi::xml_node error;
+  if (local_name(root) == "ErrorResponse") {
+    for (const pugi::xml_node& c : root.children()) {
+      if (local_name(c) == "Error") error = c;
+    }
+  } else if (local_name(root) == "Response") {
+    for (const pugi::xml_node& errors : root.children()) {
+      if (local_name(errors) != "Errors") continue;
+      for (const pugi::xml_node& c : errors.children()) {
+        if (local_name(c) == "Error") {
+          error = c;
+          break;
+        }
+      }
+    }
+  }
+  if (!error) return std::nullopt;
+  XmlError e;
+  for (const pugi::xml_node& c : error.children()) {
+    if (local_name(c) == "Code") e.code = c.child_value();
+    if (local_name(c) == "Message") e.message = c.child_value();
+  }
+  if (e.code.empty()) return std::nullopt;
+  return e;
+}
+
+}  // namespace atrest::aws

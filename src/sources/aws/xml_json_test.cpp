@@ -1,0 +1,95 @@
+#include "sources/aws/xml_json.h"
+
+#include <gtest/gtest.h>
+
+#include "sources/aws/aws_client.h"
+
+namespace atrest::aws {
+namespace {
+
+TEST(QueryXml, ReplicationGroupsBecomeTheCliJson) {
+  const char* xml =
+      R"(<DescribeReplicationGroupsResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/">)"
+      R"(<DescribeReplicationGroupsResult><ReplicationGroups><ReplicationGroup>)"
+      R"(<ReplicationGroupId>rg1</ReplicationGroupId><AtRestEncryptionEnabled>true</AtRestEncryptionEnabled>)"
+      R"(<SnapshotRetentionLimit>7</SnapshotRetentionLimit><UserGroupIds/><Engine>valkey</Engine>)"
+      R"(<MemberClusters><ClusterId>rg1-001</ClusterId></MemberClusters>)"
+      R"(<ConfigurationEndpoint><Address>a&amp;"b</Address><Port>6379</Port></ConfigurationEndpoint>)"
+      R"(</ReplicationGroup></ReplicationGroups><Marker>next</Marker></DescribeReplicationGroupsResult>)"
+      R"(<ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></DescribeReplicationGroupsResponse>)";
+  auto json = query_xml_to_json(xml, "DescribeReplicationGroups");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(*json,
+            R"({"ReplicationGroups":[{"ReplicationGroupId":"rg1","AtRestEncryptionEnabled":true,)"
+            R"("SnapshotRetentionLimit":7,"UserGroupIds":[],"Engine":"valkey","MemberClusters":["rg1-001"],)"
+            R"("ConfigurationEndpoint":{"Address":"a&\"b","Port":6379}}],"Marker":"next"})");
+}
+
+TEST(QueryXml, EmptyListAndEc2Items) {
+  auto json = query_xml_to_json(
+      R"(<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId>)"
+      R"(<regionInfo><item><regionName>eu-west-1</regionName><optInStatus>opt-in-not-required</optInStatus></item>)"
+      R"(</regionInfo></DescribeRegionsResponse>)",
+      "DescribeRegions");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(*json, R"({"requestId":"r","regionInfo":[{"regionName":"eu-west-1","optInStatus":"opt-in-not-required"}]})");
+  auto empty = query_xml_to_json(
+      "<DescribeCacheClustersResponse><DescribeCacheClustersResult><CacheClusters/></DescribeCacheClustersResult>"
+      "</DescribeCacheClustersResponse>",
+      "DescribeCacheClusters");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(*empty, R"({"CacheClusters":[]})");
+}
+
+TEST(QueryXml, RejectsOtherDocuments) {
+  EXPECT_FALSE(query_xml_to_json("<!doctype html><html><body>Internal Server Error</body></html>", "DescribeCacheClusters"));
+  EXPECT_FALSE(query_xml_to_json("<DescribeCacheClustersResponse><DescribeCacheClustersResult>", "DescribeCacheClusters"));
+  EXPECT_FALSE(query_xml_to_json("<OtherResponse/>", "DescribeCacheClusters"));
+  EXPECT_FALSE(query_xml_to_json("", "DescribeCacheClusters"));
+}
+
+TEST(XmlErrors, QueryAndEc2Layouts) {
+  auto q = parse_xml_error(
+      R"(<ErrorResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/"><Error><Type>Sender</Type>)"
+      R"(<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>)");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->code, "Throttling");
+  EXPECT_EQ(q->message, "Rate exceeded");
+  auto e = parse_xml_error(
+      "<?xml version=\"1.0\"?><Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>m</Message>"
+      "</Error></Errors><RequestID>x</RequestID></Response>");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, "RequestLimitExceeded");
+  EXPECT_FALSE(parse_xml_error("<html>bad gateway</html>"));
+}
+
+TEST(JsonErrors, CodeAsBotocoreExtractsIt) {
+  std::string message;
+  EXPECT_EQ(json_error_code(R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"gone"})",
+                            "", &message),
+            "ResourceNotFoundException");
+  EXPECT_EQ(message, "gone");
+  EXPECT_EQ(json_error_code(R"({"__type":"ClusterNotFoundFault"})", "", nullptr), "ClusterNotFoundFault");
+  EXPECT_EQ(json_error_code("<html>", "ThrottlingException:http://internal.amazon.com/", nullptr), "ThrottlingException");
+  EXPECT_EQ(json_error_code("", "", nullptr), "");
+}
+
+TEST(Retry, ThrottleAndTransientClassification) {
+  EXPECT_TRUE(is_throttle_code("ThrottlingException"));
+  EXPECT_TRUE(is_throttle_code("ProvisionedThroughputExceededException"));
+  EXPECT_TRUE(is_throttle_code("RequestLimitExceeded"));
+  EXPECT_FALSE(is_throttle_code("AccessDeniedException"));
+  EXPECT_TRUE(is_transient("InternalFailure", 500));
+  EXPECT_TRUE(is_transient("HttpError502", 502));
+  EXPECT_TRUE(is_transient("TransportError", 0));
+  EXPECT_FALSE(is_transient("AccessDenied", 403));
+  EXPECT_FALSE(is_transient("ValidationException", 400));
+}
+
+TEST(Form, EncodesAsTheSdks) {
+  EXPECT_EQ(form_encode({{"Action", "AssumeRole"}, {"RoleArn", "arn:aws:iam::1:role/A b"}}),
+            "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FA%20b");
+}
+
+}  // namespace
+}  // namespace atrest::aws
