@@ -34,6 +34,8 @@ demo: build
 	@echo; echo "== the same templates with Env=dev (--cfn-params examples/cloudformation/data-tier.params.json)"
 	@$(ATREST) scan examples/cloudformation/data-tier.yaml --cfn-params examples/cloudformation/data-tier.params.json --quiet; \
 	  echo "(exit code $$?)"
+	@echo; echo "== atrest scan --aws   (a live scan of a local AWS emulator: moto seeded with a demo account)"
+	@python3 examples/live/scan_emulator.py $(ATREST); echo "(exit code $$?)"
 	@$(ATREST) scan examples --format json --output build/demo-report.json --quiet; \
 	  echo "JSON report of everything written to build/demo-report.json (exit code $$?)"
 
@@ -49,18 +51,21 @@ test: test-release test-asan
 bench: build
 	bench/run.sh --atrest $(ATREST)
 
-# Coverage-guided fuzzing of the snapshot reader (clang + libFuzzer): FUZZ_SECONDS per run.
+# Coverage-guided fuzzing of the readers (snapshots, templates, live API answers; clang + libFuzzer):
+# FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(SUDO) apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1 || true
 	CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DATREST_FUZZ=ON
-	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer
+	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer api_answer_fuzzer
 	mkdir -p build/fuzz/corpus build/fuzz/templates
 	find src/checks tests/fixtures -path '*snapshot*' -name '*.json' -exec cp {} build/fuzz/corpus/ \;
 	find src/checks tests/fixtures examples -path '*cloudformation*' \( -name '*.yaml' -o -name '*.json' \) \
 	  -exec cp {} build/fuzz/templates/ \;
 	build/fuzz/fuzz/snapshot_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
 	build/fuzz/fuzz/template_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/templates
+	mkdir -p build/fuzz/answers && cp tests/fixtures/api-answers/* build/fuzz/answers/
+	build/fuzz/fuzz/api_answer_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/answers
 
 clean:
 	rm -rf build

@@ -24,6 +24,7 @@ ScanCounts count(const ScanResult& scan) {
     c.files_read += in.files_read;
     c.files_skipped += in.files_skipped;
     c.input_errors += in.errors.size();
+    if (in.kind == SourceKind::kAws) ++c.accounts;
   }
   return c;
 }

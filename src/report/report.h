@@ -23,6 +23,7 @@ struct ScanResult {
 struct ScanCounts {
   size_t pass = 0, fail = 0, unknown = 0, error = 0, muted = 0;
   size_t files_read = 0, files_skipped = 0, input_errors = 0;
+  size_t accounts = 0;  // live AWS accounts scanned
   std::map<Severity, size_t> fail_by_severity;
   bool complete() const { return error == 0 && input_errors == 0; }
 };

@@ -131,8 +131,12 @@ void write_text_report(const ScanResult& scan, const TextOptions& options, Outpu
       p.green(), c.pass, p.reset(), c.fail ? p.bold_red() : "", c.fail, p.reset(), sev,
       c.unknown ? p.yellow() : "", c.unknown, p.reset(), c.error ? p.magenta() : "", c.error, p.reset());
   if (c.muted) line += fmt::format(", {} muted", c.muted);
-  line += fmt::format(" | {} resources from {} files ({} skipped)", scan.resources, c.files_read,
-                      c.files_skipped);
+  std::string from;
+  if (c.accounts > 0) from = fmt::format("{} AWS account{}", c.accounts, c.accounts == 1 ? "" : "s");
+  if (c.files_read > 0 || c.files_skipped > 0 || c.accounts == 0) {
+    from += fmt::format("{}{} files ({} skipped)", from.empty() ? "" : " and ", c.files_read, c.files_skipped);
+  }
+  line += fmt::format(" | {} resources from {}", scan.resources, from);
   if (c.input_errors) line += fmt::format(", {} input errors", c.input_errors);
   line += c.complete() ? " | scan complete\n" : " | scan INCOMPLETE\n";
   out << line;

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <tuple>
+
 #include "sources/aws/aws_client.h"
+#include "sources/snapshot/snapshot_source.h"
 
 namespace atrest::aws {
 namespace {
@@ -89,6 +94,53 @@ TEST(Retry, ThrottleAndTransientClassification) {
 TEST(Form, EncodesAsTheSdks) {
   EXPECT_EQ(form_encode({{"Action", "AssumeRole"}, {"RoleArn", "arn:aws:iam::1:role/A b"}}),
             "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2FA%20b");
+}
+
+}  // namespace
+}  // namespace atrest::aws
+
+namespace atrest::aws {
+namespace {
+
+std::string fixture(const char* name) {
+  std::ifstream in(std::string(ATREST_SOURCE_DIR "/tests/fixtures/api-answers/") + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Answers captured from moto (and the test proxy for serverless caches) read into inventory the
+// same way the saved aws CLI output of the same call is.
+TEST(QueryXml, CapturedAnswersReadAsResources) {
+  Inventory inventory;
+  std::vector<std::string> errors;
+  for (auto [file, op, api] : {std::tuple{"elasticache-DescribeReplicationGroups.xml", "DescribeReplicationGroups",
+                                          "elasticache:DescribeReplicationGroups"},
+                               std::tuple{"elasticache-DescribeCacheClusters.xml", "DescribeCacheClusters",
+                                          "elasticache:DescribeCacheClusters"},
+                               std::tuple{"elasticache-DescribeServerlessCaches.xml", "DescribeServerlessCaches",
+                                          "elasticache:DescribeServerlessCaches"}}) {
+    auto json = query_xml_to_json(fixture(file), op);
+    ASSERT_TRUE(json) << file;
+    ApiAnswer a = read_api_answer(*json, api, SnapshotOptions{"123456789012", "us-east-1"}, inventory, errors);
+    EXPECT_TRUE(a.recognised) << file;
+    EXPECT_GT(a.resources, 0u) << file;
+  }
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  size_t encrypted = 0, serverless = 0;
+  for (const ElastiCache& c : inventory.caches()) {
+    EXPECT_EQ(c.origin.kind, SourceKind::kAws);
+    EXPECT_EQ(c.origin.file, nullptr);
+    if (c.type == ResourceType::kElastiCacheServerlessCache) ++serverless;
+    if (c.at_rest_encryption.is_known() && c.at_rest_encryption.value()) ++encrypted;
+    if (c.type == ResourceType::kElastiCacheReplicationGroup) {
+      EXPECT_TRUE(c.at_rest_encryption.is_known()) << c.id;  // a boolean, not the string "true"
+      EXPECT_TRUE(c.transit_encryption.is_known()) << c.id;
+    }
+  }
+  EXPECT_GT(encrypted, 0u);
+  EXPECT_EQ(serverless, 2u);
+  auto error = parse_xml_error(fixture("elasticache-error.xml"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->code, "ReplicationGroupNotFoundFault");
 }
 
 }  // namespace
