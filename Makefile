@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 JOBS ?= $(shell nproc)
 ATREST := build/release/src/atrest
 
-.PHONY: deps build build-asan demo test test-release test-asan bench fuzz clean
+.PHONY: deps node-deps build build-asan demo test test-release test-asan bench fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -39,10 +39,21 @@ demo: build
 	@$(ATREST) scan examples --format json --output build/demo-report.json --quiet; \
 	  echo "JSON report of everything written to build/demo-report.json (exit code $$?)"
 
-test-release: build
+# The hcl_differential test compares the HCL parser with HashiCorp's own, which comes from npm
+# (tests/terraform/package-lock.json). Without node/npm (or the registry) that test is skipped.
+node-deps:
+	@command -v npm >/dev/null 2>&1 || $(SUDO) apt-get install -y nodejs npm >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update >/dev/null 2>&1 && $(SUDO) apt-get install -y nodejs npm >/dev/null 2>&1; } || true
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm unavailable: hcl_differential will be skipped"; \
+	elif [ ! tests/terraform/node_modules/.package-lock.json -nt tests/terraform/package-lock.json ]; then \
+	  (cd tests/terraform && npm ci --no-audit --no-fund) || echo "npm ci failed: hcl_differential will be skipped"; \
+	fi
+
+test-release: build node-deps
 	cd build/release && ctest --output-on-failure -j $(JOBS)
 
-test-asan: build-asan
+test-asan: build-asan node-deps
 	cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
@@ -51,13 +62,13 @@ test: test-release test-asan
 bench: build
 	bench/run.sh --atrest $(ATREST)
 
-# Coverage-guided fuzzing of the readers (snapshots, templates, live API answers; clang + libFuzzer):
+# Coverage-guided fuzzing of the readers (snapshots, templates, live API answers, HCL; clang + libFuzzer):
 # FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(SUDO) apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1 || true
 	CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DATREST_FUZZ=ON
-	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer api_answer_fuzzer
+	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer api_answer_fuzzer hcl_fuzzer terraform_fuzzer
 	mkdir -p build/fuzz/corpus build/fuzz/templates
 	find src/checks tests/fixtures -path '*snapshot*' -name '*.json' -exec cp {} build/fuzz/corpus/ \;
 	find src/checks tests/fixtures examples -path '*cloudformation*' \( -name '*.yaml' -o -name '*.json' \) \
@@ -66,6 +77,11 @@ fuzz:
 	build/fuzz/fuzz/template_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/templates
 	mkdir -p build/fuzz/answers && cp tests/fixtures/api-answers/* build/fuzz/answers/
 	build/fuzz/fuzz/api_answer_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/answers
+	mkdir -p build/fuzz/hcl && cp -r tests/terraform/corpus/. build/fuzz/hcl/
+	build/fuzz/fuzz/hcl_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/hcl
+	mkdir -p build/fuzz/terraform && cp -r tests/terraform/corpus/. build/fuzz/terraform/ && \
+	  find src/checks -path '*fixtures/terraform/*' -name '*.tf' -exec sh -c 'cp "$$1" build/fuzz/terraform/$$(echo "$$1" | tr / _)' _ {} \;
+	build/fuzz/fuzz/terraform_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/terraform
 
 clean:
 	rm -rf build

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Times whole `atrest scan` processes over generated snapshot or CloudFormation corpora (see bench/README.md).
+# Times whole `atrest scan` processes over generated snapshot or CloudFormation corpora, or live against moto (see bench/README.md).
 #
-#   bench/run.sh [--kind snapshot|cfn] [--runs 5] [--atrest PATH] [--sizes A,B] [--seed 1] [--pin CPU]
+#   bench/run.sh [--kind snapshot|cfn|live] [--runs 5] [--atrest PATH] [--sizes A,B] [--seed 1] [--pin CPU]
 #                [--peer-sizes A,B|none] [--peer-runs 1]
 #
 # snapshot (default): sizes in resources (10000,100000), corpora in bench/.corpus/<size>-<seed>/,
 # results in bench/results/latest.json. cfn: sizes in templates (1000,10000), corpora in
 # bench/.corpus/cfn-<size>-<seed>/, cfn-lint also timed on --peer-sizes (1000), results in
-# bench/results/latest-cfn.json. Corpora are reused. Prints a markdown table. Exit: 0 done,
-# 1 harness failure (atrest exited other than 0/1/3, crashed, or the generator failed), 2 usage
-# error or no atrest binary.
+# bench/results/latest-cfn.json. live: bench/live.py (moto + fault proxy, 20 ms per call, 3 runs
+# by default; --sizes/--seed/--peer-* do not apply), results in bench/results/latest-live.json.
+# Corpora are reused. Prints a markdown table. Exit: 0 done, 1 harness failure (atrest exited other
+# than 0/1/3, crashed, or the generator failed), 2 usage error or no atrest binary.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-runs=5
+runs=""
 atrest="$root/build/release/src/atrest"
 kind=snapshot
 sizes=""
@@ -24,7 +25,7 @@ pin=""
 peer_sizes=""
 peer_runs=1
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -60,12 +61,19 @@ case "$kind" in
     [ -n "$peer_sizes" ] || peer_sizes=1000
     generator="$here/gen_cfn.py"; count_flag=--templates; prefix="cfn-"
     results="$here/results/latest-cfn.json" ;;
-  *) die "--kind must be snapshot or cfn, got '$kind'" ;;
+  live)
+    [ -z "$sizes" ] || die "--sizes does not apply to --kind live (bench/live.py has --tables, --dax, ...)"
+    [ "$seed" = 1 ] || die "--seed does not apply to --kind live"
+    [ -z "$peer_sizes" ] && [ "$peer_runs" = 1 ] || die "--peer-sizes and --peer-runs do not apply to --kind live"
+    [ -n "$runs" ] || runs=3
+    results="$here/results/latest-live.json" ;;
+  *) die "--kind must be snapshot, cfn or live, got '$kind'" ;;
 esac
+[ -n "$runs" ] || runs=5
 
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$runs'"
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer, got '$seed'"
-[[ "$sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes must be a comma-separated list of positive integers, got '$sizes'"
+[ "$kind" = live ] || [[ "$sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--sizes must be a comma-separated list of positive integers, got '$sizes'"
 [[ "$peer_runs" =~ ^[1-9][0-9]*$ ]] || die "--peer-runs must be a positive integer, got '$peer_runs'"
 if [ "$kind" = cfn ] && [ "$peer_sizes" != none ]; then
   [[ "$peer_sizes" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || die "--peer-sizes must be 'none' or a comma-separated list of sizes, got '$peer_sizes'"
@@ -86,6 +94,12 @@ if [ ! -f "$atrest" ] || [ ! -x "$atrest" ]; then
   echo "run.sh: no atrest binary at $atrest" >&2
   echo "run.sh: build it first: (cd $root && make build), or pass --atrest PATH" >&2
   exit 2
+fi
+
+if [ "$kind" = live ]; then
+  live=(python3 "$here/live.py" --atrest "$atrest" --runs "$runs" --results "$results")
+  [ -n "$pin" ] && live+=(--pin "$pin")
+  exec "${live[@]}"
 fi
 
 # A cached corpus is reused only if its manifest exists (written last, so an interrupted

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 
 struct Fixture {
   std::string check_id;
-  std::string kind;  // "snapshot" (later: cloudformation, terraform)
+  std::string kind;  // "snapshot", "cloudformation", "terraform", "terraform-plan"
   std::string expect;
   fs::path path;
   std::string name;
@@ -64,8 +65,21 @@ TEST_P(CheckFixture, ReportsTheExpectedStatus) {
   ASSERT_TRUE(kExpected.count(f.expect)) << f.name << ": fixture names start with pass-, fail-, unknown- or error-";
   const CheckDef* def = find_check(f.check_id);
   ASSERT_NE(def, nullptr) << "no check " << f.check_id;
-  ASSERT_TRUE(f.kind == "snapshot" || f.kind == "cloudformation") << f.kind << ": input kind not supported yet";
+  ASSERT_TRUE(f.kind == "snapshot" || f.kind == "cloudformation" || f.kind == "terraform" ||
+              f.kind == "terraform-plan")
+      << f.kind << ": input kind not supported yet";
   LoadOptions options;
+  // Terraform fixtures are module directories; `cli.vars` holds --var NAME=VALUE lines and
+  // `cli.tfvars` is passed as --var-file (terraform.tfvars and *.auto.tfvars are read anyway).
+  if (f.kind == "terraform") {
+    ASSERT_TRUE(fs::is_directory(f.path)) << f.name << ": a Terraform fixture is a directory";
+    if (std::ifstream vars(f.path / "cli.vars"); vars) {
+      for (std::string line; std::getline(vars, line);) {
+        if (!line.empty()) options.tf_vars.push_back(line);
+      }
+    }
+    if (fs::exists(f.path / "cli.tfvars")) options.tf_var_files.push_back((f.path / "cli.tfvars").string());
+  }
   const fs::path params = f.path / "parameters.json";
   if (fs::is_directory(f.path) && fs::exists(params)) {
     ASSERT_EQ(read_parameter_file(params.string(), options.cfn_parameters), "");
@@ -82,6 +96,10 @@ TEST_P(CheckFixture, ReportsTheExpectedStatus) {
     EXPECT_EQ(std::string(status_name(finding.status)), std::string(status_name(kExpected.at(f.expect))))
         << f.name << ": " << finding.resource->id << ": " << finding.message;
     EXPECT_FALSE(finding.message.empty());
+    // A plan must be read as a plan, not matched by another reader's shapes.
+    if (f.kind == "terraform-plan") {
+      EXPECT_EQ(finding.resource->origin.kind, SourceKind::kTerraformPlan) << f.name;
+    }
   }
 }
 
@@ -104,10 +122,15 @@ TEST(CheckCatalog, EveryCheckHasPassAndFailFixturesForEachInputItSupports) {
   for (const Fixture& f : discover()) seen[f.check_id + "/" + f.kind].insert(f.expect);
   for (const CheckDef& def : all_checks()) {
     for (const std::string& input : def.meta.inputs) {
-      if (input != "snapshot" && input != "cloudformation") continue;  // others arrive with their sources
+      if (input != "snapshot" && input != "cloudformation" && input != "terraform") continue;  // others arrive with their sources
       const auto& expects = seen[def.meta.id + "/" + input];
       EXPECT_TRUE(expects.count("pass")) << def.meta.id << " has no pass fixture for " << input;
       EXPECT_TRUE(expects.count("fail")) << def.meta.id << " has no fail fixture for " << input;
+      if (input == "terraform") {  // the same mapping read from a plan (terraform show -json)
+        const auto& plans = seen[def.meta.id + "/terraform-plan"];
+        EXPECT_TRUE(plans.count("pass")) << def.meta.id << " has no pass fixture for terraform-plan";
+        EXPECT_TRUE(plans.count("fail")) << def.meta.id << " has no fail fixture for terraform-plan";
+      }
     }
   }
 }

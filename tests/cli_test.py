@@ -254,7 +254,7 @@ class CloudFormation(unittest.TestCase):
         r = atrest("scan", SRC / "tests" / "fixtures" / "not-templates")
         self.assertEqual(r.returncode, 2)  # nothing atrest reads
         self.assertEqual(len(r.stderr.splitlines()), 1)
-        self.assertIn("no aws CLI output, AWS Config data or CloudFormation template", r.stderr)
+        self.assertIn("no aws CLI output, AWS Config data, CloudFormation template or Terraform configuration", r.stderr)
         self.assertIn("(6 skipped)", r.stdout)
 
     def test_findings_point_at_the_property(self):

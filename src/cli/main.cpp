@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--cfn-params", scan.cfn_parameter_files,
                        "CloudFormation parameter file ([{ParameterKey,ParameterValue}] or {Parameters:{}})")
       ->allow_extra_args(false);
+  scan_cmd->add_option("--var", scan.tf_vars, "Terraform variable NAME=VALUE (repeatable; wins over files)")
+      ->allow_extra_args(false);
+  scan_cmd->add_option("--var-file", scan.tf_var_files, "Terraform variables file (.tfvars or .tfvars.json; repeatable)")
+      ->allow_extra_args(false);
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Files read in parallel (default: one per CPU)")
       ->check(CLI::Range(1, 1024));
 

@@ -58,7 +58,7 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
 }
 
 // The input kinds this build can read; the catalog names more, which later sources add.
-const std::vector<std::string> kAvailableInputs = {"live", "snapshot", "cloudformation"};
+const std::vector<std::string> kAvailableInputs = {"live", "snapshot", "cloudformation", "terraform"};
 
 std::vector<std::string> available(const std::vector<std::string>& inputs) {
   std::vector<std::string> out;
@@ -95,7 +95,14 @@ int run_scan(const ScanOptions& options) {
   ScanResult& scan = *kept_scan;
   scan.tool_version = ATREST_VERSION;
   scan.started_at = now_rfc3339();
-  LoadOptions load{options.account, options.region, options.jobs, {}};
+  LoadOptions load{options.account, options.region, options.jobs, {}, options.tf_var_files, options.tf_vars};
+  for (const std::string& kv : options.tf_vars) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      fmt::print(stderr, "atrest: --var wants NAME=VALUE, got '{}'\n", kv);
+      return kExitUsage;
+    }
+  }
   for (const std::string& file : options.cfn_parameter_files) {
     if (std::string err = read_parameter_file(file, load.cfn_parameters); !err.empty()) {
       fmt::print(stderr, "atrest: error: {}\n", err);
@@ -130,6 +137,7 @@ int run_scan(const ScanOptions& options) {
   // Input errors always reach stderr, one line each; --quiet only shortens the report.
   for (const InputSummary& in : scan.inputs) {
     for (const std::string& e : in.errors) fmt::print(stderr, "atrest: error: {}\n", e);
+    for (const std::string& n : in.notes) fmt::print(stderr, "atrest: note: {}\n", n);
   }
   bool write_failed;
   {
@@ -155,7 +163,7 @@ int run_scan(const ScanOptions& options) {
   });
   if (nothing_recognised) {
     if (count(scan).input_errors == 0) {
-      fmt::print(stderr, "atrest: error: no aws CLI output, AWS Config data or CloudFormation template found in the given paths\n");
+      fmt::print(stderr, "atrest: error: no aws CLI output, AWS Config data, CloudFormation template or Terraform configuration found in the given paths\n");
     }
     return kExitUsage;
   }

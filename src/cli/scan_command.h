@@ -31,6 +31,8 @@ struct ScanOptions {
   size_t jobs = 0;
   std::vector<std::string> cfn_parameters;       // KEY=VALUE
   std::vector<std::string> cfn_parameter_files;  // aws CLI parameter files
+  std::vector<std::string> tf_var_files;         // --var-file
+  std::vector<std::string> tf_vars;              // --var NAME=VALUE
   bool aws = false;                               // --aws: scan live accounts too
   LiveOptions live;
 };

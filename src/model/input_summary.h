@@ -17,6 +17,7 @@ struct InputSummary {
   size_t files_recognised = 0;      // of those, recognised as an input atrest reads
   size_t files_skipped = 0;         // not recognised as any supported input
   std::vector<std::string> errors;  // one line each: "file:line:col: what went wrong"
+  std::vector<std::string> notes;   // what was left out by design (a registry module); not an error
 };
 
 }  // namespace atrest

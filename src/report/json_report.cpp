@@ -111,6 +111,10 @@ void write_json_report(const ScanResult& scan, Output& out) {
     str(b, in.source);
     b += fmt::format(",\"resources\":{},\"errors\":", in.resources);
     string_list(b, in.errors);
+    if (!in.notes.empty()) {
+      b += ",\"notes\":";
+      string_list(b, in.notes);
+    }
     b += '}';
   }
   b += "],\"findings\":[";

@@ -16,6 +16,8 @@
 #include "sources/cloudformation/cloudformation_source.h"
 #include "sources/snapshot/internal.h"
 #include "sources/snapshot/json_text.h"
+#include "sources/terraform/plan.h"
+#include "sources/terraform/terraform_source.h"
 #include "util/text.h"
 
 namespace atrest {
@@ -27,8 +29,11 @@ bool is_yaml_name(const std::string& name) {
 
 struct FileList {
   std::vector<std::string> files;
+  std::vector<std::string> terraform_dirs;  // directories holding .tf files
   size_t skipped = 0;
 };
+
+bool is_terraform_name(const std::string& name) { return iends_with(name, ".tf") || iends_with(name, ".tf.json"); }
 
 // Files a walk reads: JSON (aws CLI output, Config items, JSON templates) and YAML templates.
 bool has_input_name(const std::string& name) {
@@ -67,6 +72,7 @@ void walk(const std::string& root, FileList& out, InputSummary& summary) {
     closedir(d);
     std::sort(names.begin(), names.end());
     std::vector<std::string> subdirs;
+    bool terraform = false;
     for (const std::string& name : names) {
       std::string path = dir.ends_with('/') ? dir + name : dir + "/" + name;
       struct stat est;
@@ -82,12 +88,17 @@ void walk(const std::string& root, FileList& out, InputSummary& summary) {
       }
       if (S_ISDIR(est.st_mode)) {
         if (name[0] != '.') subdirs.push_back(std::move(path));
+      } else if (S_ISREG(est.st_mode) && is_terraform_name(name)) {
+        terraform = true;  // the directory is read as one configuration
+      } else if (S_ISREG(est.st_mode) && iends_with(name, ".tfvars.json")) {
+        // Terraform variable values: read with the configuration, not as an input of its own.
       } else if (S_ISREG(est.st_mode) && has_input_name(name)) {
         out.files.push_back(std::move(path));
       } else {
         ++out.skipped;
       }
     }
+    if (terraform) out.terraform_dirs.push_back(dir);
     // Push in reverse so the walk visits subdirectories in name order.
     for (auto it = subdirs.rbegin(); it != subdirs.rend(); ++it) stack.push_back(std::move(*it));
   }
@@ -113,11 +124,15 @@ struct Reader {
   const LoadOptions& options;
   SnapshotOptions snapshot_options;
   CloudFormationOptions cfn_options;
+  tf::PlanOptions plan_options;
   simdjson::dom::parser parser;
   JsonBuffer text;
 
   explicit Reader(const LoadOptions& o)
-      : options(o), snapshot_options{o.account, o.region}, cfn_options{o.account, o.region, o.cfn_parameters} {}
+      : options(o),
+        snapshot_options{o.account, o.region},
+        cfn_options{o.account, o.region, o.cfn_parameters},
+        plan_options{o.account, o.region} {}
 
   // One file's failure, even running out of memory on it, is that file's error line.
   void read(const FileTask& task, FileOutcome& out) {
@@ -138,8 +153,19 @@ struct Reader {
     bool recognised = false;
     if (is_yaml_name(task.path)) out.kind = SourceKind::kCloudFormation;
     if (!is_yaml_name(task.path)) {
-      const auto result = snapshot::read_document(file, text.view(), parser, snapshot_options, out.found,
-                                                  out.partial, out.pending, task.input);
+      // Parsed once, then given to whichever source its shape belongs to.
+      simdjson::dom::element root;
+      if (!snapshot::parse_document(file, text.view(), parser, out.partial, root)) {
+        if (tf::looks_like_terraform_json(text.view())) out.kind = SourceKind::kTerraformPlan;
+        return;
+      }
+      if (tf::is_terraform_plan(root)) {
+        out.kind = SourceKind::kTerraformPlan;
+        out.partial = tf::read_terraform_plan(file, root, plan_options, out.found);
+        return;
+      }
+      const auto result = snapshot::read_parsed_document(file, root, snapshot_options, out.found, out.partial,
+                                                         out.pending, task.input);
       if (result == snapshot::DocumentResult::kError) return;
       recognised = result == snapshot::DocumentResult::kRecognised;
       if (!recognised) --out.partial.files_read;  // counted again below if it is a template
@@ -190,6 +216,8 @@ std::vector<InputSummary> load_inputs(const std::vector<std::string>& paths, con
     return s;
   };
   std::vector<FileTask> tasks;
+  std::vector<std::string> terraform_dirs;
+  std::vector<size_t> terraform_input;  // which path each directory came from
   for (size_t i = 0; i < paths.size(); ++i) {
     const std::string& path = paths[i];
     InputSummary& summary = summary_for(i, SourceKind::kSnapshot);
@@ -200,12 +228,22 @@ std::vector<InputSummary> load_inputs(const std::vector<std::string>& paths, con
       continue;
     }
     if (!S_ISDIR(st.st_mode)) {
+      if (is_terraform_name(path)) {  // a .tf file is part of its directory's configuration
+        const size_t slash = path.find_last_of('/');
+        terraform_dirs.push_back(slash == std::string::npos ? std::string(".") : path.substr(0, slash));
+        terraform_input.push_back(i);
+        continue;
+      }
       tasks.push_back({i, path, false});  // named explicitly: read whatever its name
       continue;
     }
     FileList list;
     walk(path, list, summary);
     summary.files_skipped = list.skipped;
+    for (std::string& dir : list.terraform_dirs) {
+      terraform_dirs.push_back(std::move(dir));
+      terraform_input.push_back(i);
+    }
     for (std::string& file : list.files) tasks.push_back({i, std::move(file), true});
   }
 
@@ -231,12 +269,17 @@ std::vector<InputSummary> load_inputs(const std::vector<std::string>& paths, con
   for (size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
 
   std::vector<snapshot::PendingBackups> pending;
+  std::set<std::string> plan_dirs;  // directories holding a Terraform plan
   for (size_t i = 0; i < tasks.size(); ++i) {
     {
       std::unique_lock<std::mutex> lock(mu);
       ready.wait(lock, [&] { return done[i] != 0; });
     }
     FileOutcome& out = outcomes[i];
+    if (out.kind == SourceKind::kTerraformPlan && out.partial.files_recognised > 0) {
+      const size_t slash = tasks[i].path.find_last_of('/');
+      plan_dirs.insert(slash == std::string::npos ? std::string(".") : tasks[i].path.substr(0, slash));
+    }
     merge(summary_for(tasks[i].input, out.kind), std::move(out.partial));
     inventory.absorb(std::move(out.found));
     for (auto& b : out.pending) pending.push_back(std::move(b));
@@ -247,11 +290,36 @@ std::vector<InputSummary> load_inputs(const std::vector<std::string>& paths, con
   std::vector<InputSummary*> primary;
   for (auto& list : per_input) primary.push_back(&list.front());
   snapshot::attach_backups(pending, inventory, primary);
+
+  // A configuration with its plan beside it is read through the plan (which has the values
+  // Terraform resolved); reading both would report every resource twice.
+  for (size_t d = 0; d < terraform_dirs.size();) {
+    if (plan_dirs.count(terraform_dirs[d])) {
+      summary_for(terraform_input[d], SourceKind::kTerraform)
+          .notes.push_back(fmt::format("{}: the .tf files are read through the plan next to them", terraform_dirs[d]));
+      terraform_dirs.erase(terraform_dirs.begin() + static_cast<long>(d));
+      terraform_input.erase(terraform_input.begin() + static_cast<long>(d));
+    } else {
+      ++d;
+    }
+  }
+  if (!terraform_dirs.empty()) {
+    TerraformOptions tf_options{options.account, options.region, options.tf_var_files, options.tf_vars, options.jobs};
+    std::vector<InputSummary> configurations = load_terraform(terraform_dirs, tf_options, inventory);
+    // Each configuration's summary joins the input it was found under.
+    for (InputSummary& s : configurations) {
+      size_t input = 0;
+      for (size_t d = 0; d < terraform_dirs.size(); ++d) {
+        if (terraform_dirs[d] == s.source) input = terraform_input[d];
+      }
+      per_input[input].push_back(std::move(s));
+    }
+  }
   // Drop the snapshot summary of an input that turned out to hold only templates.
   std::vector<InputSummary> summaries;
   for (auto& list : per_input) {
     for (InputSummary& s : list) {
-      const bool empty = s.files_read == 0 && s.files_skipped == 0 && s.errors.empty() && s.resources == 0;
+      const bool empty = s.files_read == 0 && s.files_skipped == 0 && s.errors.empty() && s.notes.empty() && s.resources == 0;
       if (empty && list.size() > 1) continue;
       summaries.push_back(std::move(s));
     }

@@ -1,5 +1,6 @@
 // Reading inputs: walks the paths, reads files in parallel, and gives each file to the source
-// that recognises its content (aws CLI output and AWS Config items, or a CloudFormation template).
+// that recognises its content (aws CLI output and AWS Config items, or a CloudFormation template);
+// directories holding .tf files are Terraform configurations.
 #pragma once
 
 #include <map>
@@ -16,6 +17,8 @@ struct LoadOptions {
   std::string region;
   size_t jobs = 0;      // files read in parallel; 0: one per hardware thread
   std::map<std::string, std::string> cfn_parameters;  // --cfn-param / --cfn-params
+  std::vector<std::string> tf_var_files;              // --var-file
+  std::vector<std::string> tf_vars;                   // --var NAME=VALUE
 };
 
 // Reads every path (files, or directories walked recursively) into `inventory`. Returns one

@@ -21,9 +21,10 @@ ATREST_CHECK("elasticache-encryption-at-rest") {
     }
     const Field<bool>& enc = c.at_rest_encryption;
     if (c.type == ResourceType::kElastiCacheCacheCluster && enc.is_absent()) {
-      ctx.fail(c, fmt::format("A {} cache cluster outside a replication group cannot encrypt data at rest; "
-                              "create a replication group with AtRestEncryptionEnabled instead.",
-                              engine_display_name(c)), c.engine);
+      const std::string what = c.engine.is_known() ? fmt::format("A {} cache cluster", engine_display_name(c))
+                                                   : std::string("A cache cluster");
+      ctx.fail(c, fmt::format("{} outside a replication group cannot encrypt data at rest; "
+                              "create a replication group with AtRestEncryptionEnabled instead.", what), c.engine);
       return;
     }
     if (enc.is_unknown()) {

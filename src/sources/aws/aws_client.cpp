@@ -236,7 +236,7 @@ struct AwsClient::Impl {
       return;
     }
     limiters[a->limiter_key].count_send(Clock::now());
-    http.submit(std::move(req), [this, a](HttpResponse resp) { on_response(a, std::move(resp)); });
+    http.submit(std::move(req), [this, a](HttpResponse resp) { on_response(a, std::move(resp)); }, a->input.urgent);
   }
 
   CallResult interpret(const Attempt& a, HttpResponse& resp) {

@@ -29,6 +29,7 @@ struct Target {
 struct CallInput {
   std::string json = "{}";
   std::vector<std::pair<std::string, std::string>> form;
+  bool urgent = false;  // sent before queued calls (list pages: more work depends on them)
 };
 
 struct CallResult {

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -60,6 +61,7 @@ struct Account {
   size_t summary = 0;
   std::set<std::string> requested_keys;
   std::set<std::string> alias_regions;  // regions whose KMS aliases were asked for
+  std::set<std::string> described_tables;  // region|name: a table is described once per scan
 };
 
 struct Paging {
@@ -71,13 +73,13 @@ struct Paging {
 class LiveScan {
  public:
   LiveScan(const LiveOptions& options, Inventory& inventory)
-      : options_(options), inventory_(inventory), http_(http_config(options)),
+      : options_(deduplicated(options)), inventory_(inventory), http_(http_config(options_)),
         client_(http_, client_options()) {}
 
   std::vector<InputSummary> run(LiveStats* stats);
 
  private:
-  const LiveOptions& options_;
+  const LiveOptions options_;
   Inventory& inventory_;
   ChainOptions chain_ = chain_options();
   HttpClient http_;
@@ -88,6 +90,18 @@ class LiveScan {
   size_t outstanding_ = 0;  // operations asked for and not yet answered
   size_t regions_scanned_ = 0;
   bool progress_shown_ = false;
+
+  // A region or role named twice is scanned once.
+  static LiveOptions deduplicated(LiveOptions o) {
+    for (auto* list : {&o.regions, &o.role_arns}) {
+      std::vector<std::string> unique;
+      for (std::string& item : *list) {
+        if (!item.empty() && std::find(unique.begin(), unique.end(), item) == unique.end()) unique.push_back(std::move(item));
+      }
+      *list = std::move(unique);
+    }
+    return o;
+  }
 
   ChainOptions chain_options() const {
     ChainOptions c;
@@ -156,14 +170,26 @@ class LiveScan {
     auto state = std::make_shared<State>();
     auto next = std::make_shared<std::function<void(const std::string&)>>();
     *next = [this, &a, region, &op, paging, input, page, end, state, next](const std::string& token) {
-      call(a, region, op, input(token), [this, &op, region, paging, page, end, state, next](CallResult r) {
+      CallInput in = input(token);
+      in.urgent = true;
+      call(a, region, op, std::move(in), [this, &op, region, paging, page, end, state, next, sent = token](CallResult r) {
         if (!r.ok) {
           end(&r);
           *next = nullptr;  // breaks the self-reference
           return;
         }
-        page(r.json);
         std::string token = json_string(r.json, paging.token_out);
+        if (!token.empty() && token == sent) {
+          // The service handed back the token it was given: this page is the one already read.
+          CallResult loop;
+          loop.error_code = "PaginationLoop";
+          loop.error_message = "the service returned the pagination token it was sent; the list is incomplete";
+          loop.attempts = 1;
+          end(&loop);
+          *next = nullptr;
+          return;
+        }
+        page(r.json);
         bool more = !token.empty();
         if (paging.more != nullptr) {
           thread_local simdjson::dom::parser parser;
@@ -371,6 +397,7 @@ void LiveScan::scan_tables(Account& a, const std::string& region) {
 // DescribeTable and DescribeContinuousBackups for one table, both in flight; the table is read
 // when both have answered. A failure touches this table only.
 void LiveScan::describe_table(Account& a, const std::string& region, std::string name) {
+  if (!a.described_tables.insert(region + '|' + name).second) return;
   struct Pair {
     std::string name;
     int waiting = 2;
@@ -400,6 +427,7 @@ void LiveScan::describe_table(Account& a, const std::string& region, std::string
       days = b.has_backups ? b.pitr_recovery_days : Field<int64_t>::unknown("DescribeContinuousBackups answered without a description");
     } else {
       std::string why = p->backups.describe(ops::kDynamoDbDescribeContinuousBackups, region);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
       pitr = Field<std::string>::unknown(why);
       days = Field<int64_t>::unknown(why);
     }
@@ -543,7 +571,9 @@ void LiveScan::request_key(Account& a, const std::string& resource_region, const
     } else if (p->rotation.error_code == "UnsupportedOperationException") {
       rotation = Field<bool>::absent();  // asymmetric, HMAC or imported keys do not rotate
     } else {
-      rotation = Field<bool>::unknown(p->rotation.describe(ops::kKmsGetKeyRotationStatus, region));
+      std::string why = p->rotation.describe(ops::kKmsGetKeyRotationStatus, region);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+      rotation = Field<bool>::unknown(why);
     }
     for (KmsKey& k : found.mutable_kms_keys()) {
       k.rotation_enabled = rotation;

@@ -213,11 +213,15 @@ HttpClient::~HttpClient() {
   curl_multi_cleanup(impl_->multi);
 }
 
-void HttpClient::submit(HttpRequest request, Done done) {
+void HttpClient::submit(HttpRequest request, Done done, bool urgent) {
   auto t = std::make_unique<Transfer>();
   t->request = std::move(request);
   t->done = std::move(done);
-  impl_->waiting.push_back(std::move(t));
+  if (urgent) {
+    impl_->waiting.push_front(std::move(t));
+  } else {
+    impl_->waiting.push_back(std::move(t));
+  }
 }
 
 void HttpClient::after(std::chrono::milliseconds delay, std::function<void()> fn) {

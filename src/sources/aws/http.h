@@ -48,8 +48,9 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   using Done = std::function<void(HttpResponse)>;
-  // Queues a request; `done` runs on the thread calling run(), once.
-  void submit(HttpRequest request, Done done);
+  // Queues a request; `done` runs on the thread calling run(), once. An urgent request goes
+  // ahead of those waiting (list pages, which the critical path runs through).
+  void submit(HttpRequest request, Done done, bool urgent = false);
   // Runs `fn` on the run() thread after `delay` (retries' backoff).
   void after(std::chrono::milliseconds delay, std::function<void()> fn);
   // Drives transfers and timers until nothing is queued, in flight or scheduled.

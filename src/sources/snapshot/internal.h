@@ -102,6 +102,14 @@ DocumentResult read_document(const std::string* file, std::string_view padded_te
                    simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
                    InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index);
 
+// The two halves of read_document, for a caller that looks at the document first (a Terraform
+// plan is JSON too). parse_document records "file:line:col: message" when the text is invalid.
+bool parse_document(const std::string* file, std::string_view padded_text, simdjson::dom::parser& parser,
+                    InputSummary& summary, element& root);
+DocumentResult read_parsed_document(const std::string* file, element root, const SnapshotOptions& options,
+                                    Inventory& inventory, InputSummary& summary, std::vector<PendingBackups>& pending,
+                                    size_t input_index);
+
 // Matches describe-continuous-backups outputs to their tables once every file is read;
 // summaries[i] is the summary of input i (for errors).
 void attach_backups(std::vector<PendingBackups>& pending, Inventory& inventory, std::vector<InputSummary*> summaries);

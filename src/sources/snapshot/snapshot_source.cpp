@@ -101,18 +101,30 @@ void FileReader::scope(Resource& r, std::string_view arn, std::string_view accou
   r.region = region.empty() ? nullptr : intern(region);
 }
 
-DocumentResult read_document(const std::string* file, std::string_view text,
-                   simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
-                   InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index) {
-  simdjson::dom::element root;
+bool parse_document(const std::string* file, std::string_view text, simdjson::dom::parser& parser,
+                    InputSummary& summary, element& root) {
   // `text` is followed by SIMDJSON_PADDING readable bytes, so simdjson need not copy it.
   if (auto err = parser.parse(text.data(), text.size(), false).get(root); err) {
     std::string where = locate_json_error(text, kMaxDepth);
     summary.errors.push_back(where.empty()
                                  ? fmt::format("{}: invalid JSON: {}", *file, simdjson::error_message(err))
                                  : fmt::format("{}:{}", *file, where));
-    return DocumentResult::kError;
+    return false;
   }
+  return true;
+}
+
+DocumentResult read_document(const std::string* file, std::string_view text,
+                   simdjson::dom::parser& parser, const SnapshotOptions& options, Inventory& inventory,
+                   InputSummary& summary, std::vector<PendingBackups>& pending, size_t input_index) {
+  simdjson::dom::element root;
+  if (!parse_document(file, text, parser, summary, root)) return DocumentResult::kError;
+  return read_parsed_document(file, root, options, inventory, summary, pending, input_index);
+}
+
+DocumentResult read_parsed_document(const std::string* file, element root, const SnapshotOptions& options,
+                                    Inventory& inventory, InputSummary& summary, std::vector<PendingBackups>& pending,
+                                    size_t input_index) {
   ++summary.files_read;
   FileReader reader(file, options, inventory, summary, pending, input_index);
   bool recognised = read_aws_cli_output(reader, root);

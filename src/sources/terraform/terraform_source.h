@@ -1,0 +1,33 @@
+// Terraform configurations (.tf and .tf.json): each root module directory is evaluated with its
+// variables (defaults, terraform.tfvars, *.auto.tfvars, --var-file, --var, TF_VAR_), locals,
+// local child modules, count, for_each and dynamic blocks, and its resources are mapped into
+// the inventory with findings at file:line.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/input_summary.h"
+#include "model/inventory.h"
+
+namespace atrest {
+
+struct TerraformOptions {
+  std::string account;  // for resources (none of a configuration's resources names one)
+  std::string region;
+  std::vector<std::string> var_files;  // --var-file, in order
+  std::vector<std::string> vars;       // --var NAME=VALUE, in order
+  size_t jobs = 0;                     // files parsed in parallel; 0: one per hardware thread
+};
+
+// Evaluates the configurations in `dirs` (directories holding .tf or .tf.json files). A
+// directory another one uses as a local module is evaluated as that module (with its inputs),
+// not on its own. One summary per root module.
+std::vector<InputSummary> load_terraform(const std::vector<std::string>& dirs, const TerraformOptions& options,
+                                         Inventory& inventory);
+
+// Reads one in-memory .tf file as a configuration of its own (fuzzing, tests).
+InputSummary load_terraform_text(std::string_view name, std::string_view text, Inventory& inventory);
+
+}  // namespace atrest

@@ -1,0 +1,3 @@
+# This file intentionally holds no configuration.
+// Only comments.
+/* And a block comment. */

@@ -1,0 +1,3 @@
+x = <<EOF
+no newline after marker
+EOF

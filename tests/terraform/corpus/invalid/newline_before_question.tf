@@ -1,0 +1,4 @@
+locals {
+  x = var.a
+    ? 1 : 2
+}
