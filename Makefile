@@ -34,6 +34,10 @@ demo: build
 	@echo; echo "== the same templates with Env=dev (--cfn-params examples/cloudformation/data-tier.params.json)"
 	@$(ATREST) scan examples/cloudformation/data-tier.yaml --cfn-params examples/cloudformation/data-tier.params.json --quiet; \
 	  echo "(exit code $$?)"
+	@echo; echo "== atrest scan examples/terraform   (a configuration with tfvars, a local module, for_each; findings at file:line)"
+	@$(ATREST) scan examples/terraform; echo "(exit code $$?)"
+	@echo; echo "== the same configuration with --var env=prod"
+	@$(ATREST) scan examples/terraform --var env=prod --quiet; echo "(exit code $$?)"
 	@echo; echo "== atrest scan --aws   (a live scan of a local AWS emulator: moto seeded with a demo account)"
 	@python3 examples/live/scan_emulator.py $(ATREST); echo "(exit code $$?)"
 	@$(ATREST) scan examples --format json --output build/demo-report.json --quiet; \

@@ -282,10 +282,14 @@ class CloudFormation(unittest.TestCase):
             self.assertEqual(status(atrest(*base, "--cfn-params", pfile, "--cfn-param", f"{param}=true")), "PASS")
         self.assertEqual(atrest(*base, "--cfn-param", "novalue").returncode, 2)
 
-    def test_examples_mix_snapshots_and_templates(self):
+    def test_examples_mix_snapshots_templates_and_terraform(self):
         r = atrest("scan", SRC / "examples", "--format", "json")
-        kinds = {i["kind"] for i in json.loads(r.stdout)["inputs"]}
-        self.assertEqual(kinds, {"snapshot", "cloudformation"})
+        report = json.loads(r.stdout)
+        kinds = {i["kind"] for i in report["inputs"]}
+        self.assertEqual(kinds, {"snapshot", "cloudformation", "terraform"})
+        tf = [f for f in report["findings"] if f["resource"]["type"].startswith("aws_")]
+        self.assertTrue(tf and all(f["location"]["file"].startswith(str(SRC / "examples" / "terraform")) and
+                                   f["location"]["line"] for f in tf if f["location"]))
 
 
 class Catalog(unittest.TestCase):

@@ -90,7 +90,8 @@ void walk(const std::string& root, FileList& out, InputSummary& summary) {
         if (name[0] != '.') subdirs.push_back(std::move(path));
       } else if (S_ISREG(est.st_mode) && is_terraform_name(name)) {
         terraform = true;  // the directory is read as one configuration
-      } else if (S_ISREG(est.st_mode) && iends_with(name, ".tfvars.json")) {
+      } else if (S_ISREG(est.st_mode) && (iends_with(name, ".tfvars.json") || iends_with(name, ".tfvars") ||
+                                          name == ".terraform.lock.hcl")) {
         // Terraform variable values: read with the configuration, not as an input of its own.
       } else if (S_ISREG(est.st_mode) && has_input_name(name)) {
         out.files.push_back(std::move(path));
