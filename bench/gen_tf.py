@@ -1359,7 +1359,8 @@ def elasticache_module(r, unit, variants):
         v("main", pg)
         if st["logs"]:
             lg = Block("resource", "aws_cloudwatch_log_group", "this")
-            lg.a("for_each", Raw("toset([\"slow-log\", \"engine-log\"])"))
+            lg.a("for_each", Raw("local.create_replication_group ? toset([\"slow-log\", \"engine-log\"]) : toset([])"
+                                 if multi else "toset([\"slow-log\", \"engine-log\"])"))
             lg.blank()
             lg.a("name", Raw("\"/aws/elasticache/${var.name}/${each.key}\""))
             lg.a("retention_in_days", Raw("var.log_retention_days"))
@@ -1720,7 +1721,8 @@ def build_root(r, unit, group, plan, modules):
     for name, type_, default, desc in r.sample(EXTRA_ROOT_VARIABLES, r.randrange(3, 12)):
         tv = ...
         if env_known and r.chance(0.3):
-            tv = {"number": 7, "bool": not default if isinstance(default, bool) else True, "string": f"{service}-{env}",
+            tv = {"number": default * 2 if isinstance(default, int) else 3,
+                  "bool": not default if isinstance(default, bool) else True, "string": f"{service}-{env}",
                   "map(bool)": {"new_checkout": is_prod}, "list(string)": [x.account]}[type_]
         x.var(variable(name, type_, default=default, description=desc), tfvar=tv)
     kinds = plan["modules"]
@@ -2732,6 +2734,8 @@ def build_group(seed, g, w, stats):
         n = sum(x.instances.values())
         stats["resources"] += n
         stats["root_resources"].append(n)
+        stats["roots_list"].append({"path": rp["path"], "resources": n,
+                                    "mapped_resources": sum(v for k, v in x.instances.items() if k in MAPPED_TYPES)})
         for k, v in x.instances.items():
             stats["by_type"][k] = stats["by_type"].get(k, 0) + v
         for what, d in x.variants.items():
@@ -2766,7 +2770,7 @@ def main(argv):
     groups = plan_corpus(top, args.files)
     w = Writer(args.out)
     stats = {"roots": 0, "modules": 0, "module_calls": 0, "registry_module_calls": 0, "data_sources": 0,
-             "resources": 0, "root_resources": [], "by_type": {}, "variants": {}, "layouts": {}}
+             "resources": 0, "root_resources": [], "by_type": {}, "variants": {}, "layouts": {}, "roots_list": []}
     for g in groups:
         build_group(args.seed, g, w, stats)
     assert w.tf_files == args.files, (w.tf_files, args.files)
@@ -2797,7 +2801,8 @@ def main(argv):
                                            "max": per_root[-1]},
                     "layouts": dict(sorted(stats["layouts"].items())),
                     "by_type": dict(sorted(stats["by_type"].items())),
-                    "variants": {k: dict(sorted(v.items())) for k, v in sorted(stats["variants"].items())}}
+                    "variants": {k: dict(sorted(v.items())) for k, v in sorted(stats["variants"].items())},
+                    "root_configurations": stats["roots_list"]}
         with open(args.manifest, "w") as f:
             json.dump(manifest, f, indent=2)
             f.write("\n")

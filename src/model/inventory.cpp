@@ -52,6 +52,13 @@ void dedupe(std::vector<T>& items) {
       continue;
     }
     const T& kept = items[it->second];
+    // A copy that could be read beats one that could not (a key one account may not describe
+    // while another account describes it).
+    const bool readable = r.read_error == nullptr, kept_readable = kept.read_error == nullptr;
+    if (readable != kept_readable) {
+      if (readable) it->second = i;
+      continue;
+    }
     if (r.detail > kept.detail || (r.detail == kept.detail && r.observed_at >= kept.observed_at)) {
       it->second = i;
     }

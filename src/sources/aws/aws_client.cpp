@@ -52,9 +52,10 @@ std::string cut_message(std::string_view text) {
 
 using Clock = std::chrono::steady_clock;
 
-// Client-side rate for one service, region and account. Off until the first throttle, then
-// multiplicative decrease on throttling and additive increase on success (AIMD), so a scan
-// settles just under what the service allows instead of retrying into the limit.
+// Client-side rate and retry budget for one service, region and account (the SDKs keep one
+// per client). The rate is off until the first throttle, then decreases multiplicatively on
+// throttling and increases additively on success (AIMD); while it is on, calls wait in a queue
+// drained at the current rate, so a later increase speeds up calls already waiting.
 struct RateLimiter {
   bool enabled = false;
   double rate = 0;  // requests per second
@@ -62,6 +63,8 @@ struct RateLimiter {
   Clock::time_point window_start{};
   int sent_in_window = 0;
   double last_window_rate = 0;
+  int retry_tokens = 500;  // standard mode's retry quota
+  bool timer_armed = false;
 
   void count_send(Clock::time_point now) {
     if (now - window_start >= std::chrono::seconds(1)) {
@@ -71,18 +74,14 @@ struct RateLimiter {
       sent_in_window = 0;
     }
     ++sent_in_window;
+    if (enabled) {
+      if (next_free < now) next_free = now;
+      next_free += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+    }
   }
   double measured_rate(Clock::time_point now) const {
     double secs = std::max(0.001, std::chrono::duration<double>(now - window_start).count());
     return std::max(last_window_rate, sent_in_window / std::max(secs, 1.0));
-  }
-  // How long to wait before sending now.
-  std::chrono::milliseconds reserve(Clock::time_point now) {
-    if (!enabled) return std::chrono::milliseconds(0);
-    if (next_free < now) next_free = now;
-    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_free - now);
-    next_free += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
-    return wait;
   }
   void on_throttle(Clock::time_point now) {
     double base = enabled ? std::min(rate, measured_rate(now)) : measured_rate(now);
@@ -152,7 +151,6 @@ struct AwsClient::Impl {
   ClientOptions options;
   ClientStats stats;
   std::map<std::string, RateLimiter> limiters;
-  int retry_tokens = 500;  // standard mode's retry quota
   std::mt19937_64 rng{std::random_device{}()};
   simdjson::dom::parser validator;
 
@@ -175,67 +173,92 @@ struct AwsClient::Impl {
     int attempt = 0;
     int retry_cost = 0;  // tokens taken for the retry in progress
     std::string limiter_key;
+    std::string credential_error;  // set when signing failed
   };
+  // Calls waiting for their limiter's rate, per limiter key.
+  std::map<std::string, std::deque<std::shared_ptr<Attempt>>> waiting;
 
   void log(const std::string& line) {
     if (options.log) options.log(line);
   }
 
-  HttpRequest build(const Attempt& a, std::string& error) {
-    const Service& s = *a.op->service;
-    std::string sign_region = s.global_region != nullptr ? s.global_region : a.target.region;
+  HttpRequest build(const std::shared_ptr<Attempt>& a) {
+    const Service& s = *a->op->service;
+    std::string sign_region = global_signing_region(s, a->target.region);
     HttpRequest req;
-    req.url = endpoint(s, a.target.region);
+    req.url = endpoint(s, a->target.region);
     if (!req.url.empty() && req.url.back() != '/' && req.url.find('/', req.url.find("//") + 2) == std::string::npos) {
       req.url += '/';
     }
     if (s.protocol == Protocol::kJson10 || s.protocol == Protocol::kJson11) {
       req.headers.emplace_back("Content-Type", s.protocol == Protocol::kJson10 ? "application/x-amz-json-1.0"
                                                                               : "application/x-amz-json-1.1");
-      req.headers.emplace_back("X-Amz-Target", std::string(s.target_prefix) + "." + a.op->name);
-      req.body = a.input.json;
+      req.headers.emplace_back("X-Amz-Target", std::string(s.target_prefix) + "." + a->op->name);
+      req.body = a->input.json;
     } else {
       req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-      std::vector<std::pair<std::string, std::string>> form = {{"Action", a.op->name}, {"Version", s.api_version}};
-      form.insert(form.end(), a.input.form.begin(), a.input.form.end());
+      std::vector<std::pair<std::string, std::string>> form = {{"Action", a->op->name}, {"Version", s.api_version}};
+      form.insert(form.end(), a->input.form.begin(), a->input.form.end());
       req.body = form_encode(form);
     }
-    Credentials creds;
-    try {
-      creds = a.target.credentials->get();
-    } catch (const std::exception& e) {
-      error = e.what();
-      return req;
-    }
-    sign_v4(req, creds, sign_region, s.id, options.now());
+    // Signed when it leaves the queue, with credentials valid then (they refresh themselves).
+    req.prepare = [this, a, sign_region](HttpRequest& r) -> std::string {
+      Credentials creds;
+      try {
+        creds = a->target.credentials->get();
+      } catch (const std::exception& e) {
+        a->credential_error = e.what();
+        return a->credential_error;
+      }
+      sign_v4(r, creds, sign_region, a->op->service->id, options.now());
+      return {};
+    };
     return req;
   }
 
   void start(std::shared_ptr<Attempt> a) {
     RateLimiter& limiter = limiters[a->limiter_key];
-    auto wait = limiter.reserve(Clock::now());
-    if (wait.count() > 0) {
-      http.after(wait, [this, a] { send(a); });
+    if (!limiter.enabled) {
+      send(a);
+      return;
+    }
+    const std::string key = a->limiter_key;
+    auto& queue = waiting[key];
+    if (a->input.urgent) {
+      queue.push_front(std::move(a));
     } else {
+      queue.push_back(std::move(a));
+    }
+    arm(limiter, key);
+  }
+
+  // One timer per limiter: sends what the current rate allows, then waits for the next slot.
+  void arm(RateLimiter& limiter, const std::string& key) {
+    if (limiter.timer_armed) return;
+    auto& queue = waiting[key];
+    if (queue.empty()) return;
+    limiter.timer_armed = true;
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(limiter.next_free - Clock::now());
+    http.after(std::max(wait, std::chrono::milliseconds(0)), [this, key] { drain(key); });
+  }
+
+  void drain(const std::string& key) {
+    RateLimiter& limiter = limiters[key];
+    limiter.timer_armed = false;
+    auto& queue = waiting[key];
+    while (!queue.empty() && (!limiter.enabled || limiter.next_free <= Clock::now())) {
+      std::shared_ptr<Attempt> a = std::move(queue.front());
+      queue.pop_front();
       send(a);
     }
+    arm(limiter, key);
   }
 
   void send(std::shared_ptr<Attempt> a) {
     ++a->attempt;
     ++stats.attempts;
-    std::string cred_error;
-    HttpRequest req = build(*a, cred_error);
-    if (!cred_error.empty()) {
-      CallResult r;
-      r.error_code = "CredentialError";
-      r.error_message = cred_error;
-      r.attempts = a->attempt;
-      ++stats.failed;
-      a->done(std::move(r));
-      return;
-    }
     limiters[a->limiter_key].count_send(Clock::now());
+    HttpRequest req = build(a);
     http.submit(std::move(req), [this, a](HttpResponse resp) { on_response(a, std::move(resp)); }, a->input.urgent);
   }
 
@@ -287,6 +310,15 @@ struct AwsClient::Impl {
   }
 
   void on_response(std::shared_ptr<Attempt> a, HttpResponse resp) {
+    if (!resp.local_error.empty()) {
+      CallResult r;
+      r.error_code = "CredentialError";
+      r.error_message = a->credential_error.empty() ? resp.local_error : a->credential_error;
+      r.attempts = a->attempt;
+      ++stats.failed;
+      a->done(std::move(r));
+      return;
+    }
     CallResult r = interpret(*a, resp);
     RateLimiter& limiter = limiters[a->limiter_key];
     if (options.log) {
@@ -297,7 +329,7 @@ struct AwsClient::Impl {
     }
     if (r.ok) {
       limiter.on_success();
-      retry_tokens = std::min(500, retry_tokens + (a->retry_cost > 0 ? a->retry_cost : 1));
+      limiter.retry_tokens = std::min(500, limiter.retry_tokens + (a->retry_cost > 0 ? a->retry_cost : 1));
       a->done(std::move(r));
       return;
     }
@@ -308,8 +340,8 @@ struct AwsClient::Impl {
     }
     bool retryable = throttled || is_transient(r.error_code, r.status);
     int cost = r.error_code == "TransportError" && resp.transport_error.find("imeout") != std::string::npos ? 10 : 5;
-    if (retryable && a->attempt < options.max_attempts && retry_tokens >= cost) {
-      retry_tokens -= cost;
+    if (retryable && a->attempt < options.max_attempts && limiter.retry_tokens >= cost) {
+      limiter.retry_tokens -= cost;
       a->retry_cost = cost;
       ++stats.retries;
       double cap = std::min(options.backoff_base_seconds * std::pow(2.0, a->attempt - 1), 20.0);

@@ -8,7 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
-#include <future>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <set>
 
@@ -44,6 +45,24 @@ std::string json_quote(std::string_view s) {
     out += c;
   }
   return out + '"';
+}
+
+// Whether an answer that no reader recognised is simply an empty page: an object holding
+// nothing but pagination and request metadata (some services leave an empty list out).
+bool is_empty_page(const std::string& json) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object obj;
+  if (parser.parse(json).get(doc) != simdjson::SUCCESS || doc.get(obj) != simdjson::SUCCESS) return false;
+  for (auto field : obj) {
+    std::string_view k = field.key;
+    if (k == "NextToken" || k == "Marker" || k == "NextMarker" || k == "Truncated" || k == "ResponseMetadata" ||
+        k == "requestId" || k == "LastEvaluatedTableName") {
+      continue;
+    }
+    return false;
+  }
+  return true;
 }
 
 // The key id at the end of a key ARN ("arn:aws:kms:r:a:key/ID"), else the reference itself.
@@ -264,6 +283,22 @@ class LiveScan {
     if (answer != nullptr) *answer = std::move(got);
   }
 
+  // A list page: one no reader recognises (and that is not just an empty page) leaves that
+  // list unread, so every resource of the type in the region is reported ERROR.
+  void read_page(Account& a, const std::string& region, const std::string& json, const Operation& op,
+                 std::initializer_list<ResourceType> types, Inventory& into) {
+    ApiAnswer answer;
+    read(a, region, json, op, into, &answer);
+    if (answer.recognised || is_empty_page(json)) return;
+    CallResult bad;
+    bad.ok = false;
+    bad.error_code = "InvalidResponse";
+    bad.error_message = "the answer holds no list atrest recognises";
+    bad.status = 200;
+    bad.attempts = 1;
+    scope_error(a, region, types, op, bad);
+  }
+
   void start_account(Account& a);
   void start_region(Account& a, const std::string& region);
   void scan_dax(Account& a, const std::string& region);
@@ -348,7 +383,9 @@ void LiveScan::scan_dax(Account& a, const std::string& region) {
              in.json = token.empty() ? "{\"MaxResults\":100}" : "{\"MaxResults\":100,\"NextToken\":" + json_quote(token) + "}";
              return in;
            },
-           [this, &a, region](const std::string& json) { read(a, region, json, ops::kDaxDescribeClusters, inventory_); },
+           [this, &a, region](const std::string& json) {
+             read_page(a, region, json, ops::kDaxDescribeClusters, {ResourceType::kDaxCluster}, inventory_);
+           },
            [this, &a, region](const CallResult* error) {
              if (error != nullptr) scope_error(a, region, {ResourceType::kDaxCluster}, ops::kDaxDescribeClusters, *error);
            });
@@ -417,6 +454,14 @@ void LiveScan::describe_table(Account& a, const std::string& region, std::string
     }
     Inventory found;
     read(a, region, p->table.json, ops::kDynamoDbDescribeTable, found);
+    const bool got_it = std::any_of(found.tables().begin(), found.tables().end(),
+                                    [&](const DynamoDbTable& t) { return t.id == p->name; });
+    if (!got_it) {
+      std::string why = fmt::format("dynamodb:DescribeTable in {}: the answer does not describe table {}", region, p->name);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+      add_unreadable(a, region, ResourceType::kDynamoDbTable, p->name, ops::kDynamoDbDescribeTable, why);
+      return;
+    }
     Field<std::string> pitr;
     Field<int64_t> days;
     if (p->backups.ok) {
@@ -475,9 +520,9 @@ void LiveScan::scan_elasticache(Account& a, const std::string& region) {
                if (!token.empty()) in.form.emplace_back(list.paging.token_in, token);
                return in;
              },
-             [this, &a, region, &op](const std::string& json) {
+             [this, &a, region, &op, type = list.type](const std::string& json) {
                Inventory found;
-               read(a, region, json, op, found);
+               read_page(a, region, json, op, {type}, found);
                request_keys_of(a, region, found);
                inventory_.absorb(std::move(found));
              },
@@ -570,6 +615,10 @@ void LiveScan::request_key(Account& a, const std::string& resource_region, const
                      : Field<bool>::unknown("GetKeyRotationStatus answered without KeyRotationEnabled");
     } else if (p->rotation.error_code == "UnsupportedOperationException") {
       rotation = Field<bool>::absent();  // asymmetric, HMAC or imported keys do not rotate
+    } else if (p->rotation.error_code == "KMSInvalidStateException") {
+      // Normal for a disabled or pending-deletion key: its state is what the checks judge.
+      rotation = Field<bool>::unknown(fmt::format("the key's state does not allow {}",
+                                                  p->rotation.describe(ops::kKmsGetKeyRotationStatus, region)));
     } else {
       std::string why = p->rotation.describe(ops::kKmsGetKeyRotationStatus, region);
       summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
@@ -595,17 +644,21 @@ void LiveScan::request_key(Account& a, const std::string& resource_region, const
 void LiveScan::list_organization(Account& caller) {
   std::vector<std::pair<std::string, std::string>> members;  // id, name
   bool failed = false;
+  bool page_error = false;
   paginate(caller, home_region_, ops::kOrganizationsListAccounts, {"NextToken", "NextToken"},
            [](const std::string& token) {
              CallInput in;
              in.json = token.empty() ? "{}" : "{\"NextToken\":" + json_quote(token) + "}";
              return in;
            },
-           [&members](const std::string& json) {
+           [&members, &page_error](const std::string& json) {
              simdjson::dom::parser parser;
              simdjson::dom::element doc;
              simdjson::dom::array list;
-             if (parser.parse(json).get(doc) != simdjson::SUCCESS || doc["Accounts"].get(list) != simdjson::SUCCESS) return;
+             if (parser.parse(json).get(doc) != simdjson::SUCCESS || doc["Accounts"].get(list) != simdjson::SUCCESS) {
+               if (!is_empty_page(json)) page_error = true;
+               return;
+             }
              for (simdjson::dom::element item : list) {
                std::string_view id, status, state;
                if (item["Id"].get(id) != simdjson::SUCCESS) continue;
@@ -627,6 +680,11 @@ void LiveScan::list_organization(Account& caller) {
     if (r.ok) caller.id = json_string(r.json, "Account");
   });
   http_.run();
+  if (page_error && !failed) {
+    failed = true;
+    summary(caller).errors.push_back(
+        "aws: organizations:ListAccounts answered a page without Accounts; scanning only the caller's account");
+  }
   if (failed) return;
   for (const auto& [id, name] : members) {
     if (id == caller.id) continue;
@@ -707,23 +765,24 @@ std::vector<InputSummary> LiveScan::run(LiveStats* stats) {
   }
   // Credentials (AssumeRole, process, metadata) are fetched up front and in parallel, so that
   // no call inside the event loop waits on them.
-  std::vector<std::future<std::string>> warmups;
+  // At most 16 at a time: an organization of a thousand accounts must not burst STS.
+  std::vector<Account*> pending;
   for (Account& a : accounts_) {
-    if (!a.setup_error.empty() || !a.credentials) continue;
-    warmups.push_back(std::async(std::launch::async, [&a] {
+    if (a.setup_error.empty() && a.credentials) pending.push_back(&a);
+  }
+  std::atomic<size_t> next{0};
+  auto warm = [&] {
+    for (size_t i = next++; i < pending.size(); i = next++) {
       try {
-        (void)a.credentials->get();
-        return std::string();
+        (void)pending[i]->credentials->get();
       } catch (const std::exception& e) {
-        return std::string(e.what());
+        pending[i]->setup_error = e.what();
       }
-    }));
-  }
-  size_t w = 0;
-  for (Account& a : accounts_) {
-    if (!a.setup_error.empty() || !a.credentials) continue;
-    a.setup_error = warmups[w++].get();
-  }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t j = 0; j < std::min<size_t>(16, pending.size()); ++j) workers.emplace_back(warm);
+  for (std::thread& t : workers) t.join();
   for (Account& a : accounts_) start_account(a);
   schedule_progress();
   http_.run();

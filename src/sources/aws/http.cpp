@@ -146,6 +146,15 @@ struct HttpClient::Impl {
     while (!waiting.empty() && active.size() < config.max_in_flight) {
       std::unique_ptr<Transfer> t = std::move(waiting.front());
       waiting.pop_front();
+      if (t->request.prepare) {
+        std::string error = t->request.prepare(t->request);
+        if (!error.empty()) {
+          t->response.local_error = std::move(error);
+          ++completed;
+          t->done(std::move(t->response));
+          continue;
+        }
+      }
       CURL* easy = nullptr;
       if (!idle_handles.empty()) {
         easy = idle_handles.back();
@@ -265,6 +274,12 @@ HttpResponse http_fetch(const HttpRequest& request, const HttpConfig& config) {
   global_init();
   Transfer t;
   t.request = request;
+  if (t.request.prepare) {
+    if (std::string error = t.request.prepare(t.request); !error.empty()) {
+      t.response.local_error = std::move(error);
+      return t.response;
+    }
+  }
   CURL* easy = curl_easy_init();
   if (easy == nullptr) {
     t.response.transport_error = "curl_easy_init failed";

@@ -19,6 +19,9 @@ struct HttpRequest {
   std::string url;      // scheme://host[:port]/path[?query]
   Headers headers;      // sent as given; Host is derived from url by curl
   std::string body;
+  // Runs just before the request goes to the wire (signing: a request that waited in the queue
+  // must not carry an old date). A non-empty result fails the request with that local error.
+  std::function<std::string(HttpRequest&)> prepare;
 };
 
 struct HttpResponse {
@@ -26,6 +29,7 @@ struct HttpResponse {
   Headers headers;              // names lower-cased
   std::string body;
   std::string transport_error;  // non-empty when no complete response arrived (reset, timeout, DNS)
+  std::string local_error;      // non-empty when the request was never sent (prepare failed)
   double seconds = 0;           // wall time of the exchange
 
   // The first header of that (lower-case) name, or empty.
@@ -37,7 +41,7 @@ struct HttpConfig {
   long connect_timeout_ms = 5000;
   long total_timeout_ms = 60000;
   size_t max_in_flight = 64;       // --max-concurrency
-  size_t max_body_bytes = 256u << 20;  // a larger body is a transport error, not an OOM
+  size_t max_body_bytes = 32u << 20;  // a larger body is a transport error, not an OOM; AWS pages are small
 };
 
 class HttpClient {

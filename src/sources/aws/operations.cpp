@@ -53,7 +53,8 @@ const std::vector<const Operation*>& all_operations() {
 }
 
 bool dax_offered_in(std::string_view region) {
-  static constexpr std::array<std::string_view, 15> kDaxRegions = {
+  static constexpr std::array<std::string_view, 17> kDaxRegions = {
+      "cn-north-1",     "cn-northwest-1",
       "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "eu-central-1",
       "eu-north-1",     "eu-south-2", "eu-west-1",      "eu-west-2",      "eu-west-3",
       "sa-east-1",      "us-east-1",  "us-east-2",      "us-west-1",      "us-west-2"};
@@ -63,10 +64,16 @@ bool dax_offered_in(std::string_view region) {
   return false;
 }
 
+std::string global_signing_region(const Service& service, std::string_view region) {
+  if (service.global_region == nullptr) return std::string(region);
+  if (region.starts_with("cn-")) return "cn-northwest-1";
+  if (region.starts_with("us-gov-")) return "us-gov-west-1";
+  return service.global_region;
+}
+
 std::string default_endpoint(const Service& service, std::string_view region) {
   std::string_view suffix = region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
-  if (service.global_region != nullptr) region = service.global_region;
-  return "https://" + std::string(service.id) + "." + std::string(region) + std::string(suffix);
+  return "https://" + std::string(service.id) + "." + global_signing_region(service, region) + std::string(suffix);
 }
 
 }  // namespace atrest::aws

@@ -45,7 +45,11 @@ const std::vector<const Operation*>& all_operations();
 // Regions where DAX has an endpoint (botocore's endpoints.json); elsewhere the host does not exist.
 bool dax_offered_in(std::string_view region);
 
-// https://{id}.{region}.amazonaws.com (.com.cn in China), or the global endpoint.
+// https://{id}.{region}.amazonaws.com (.com.cn in China), or the partition's global endpoint.
 std::string default_endpoint(const Service& service, std::string_view region);
+
+// The region a request is signed for: the region itself, or for a global service the region
+// of its partition's global endpoint (us-east-1, cn-northwest-1, us-gov-west-1).
+std::string global_signing_region(const Service& service, std::string_view region);
 
 }  // namespace atrest::aws

@@ -38,7 +38,32 @@ constexpr std::array<std::string_view, 8> kIntegers = {
     "SnapshotRetentionLimit", "NumCacheNodes", "Port", "PasswordCount", "MaxRecords",
     "NumNodeGroups", "ReplicasPerNodeGroup", "DurationSeconds"};
 
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
 void write_string(std::string& out, std::string_view s) {
+  // Bytes that are not UTF-8 become U+FFFD, so one bad byte cannot make the page unreadable JSON.
+  std::string clean;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_length(s, i);
+    if (n == 0) {
+      if (clean.empty()) clean.assign(s.substr(0, i));
+      clean += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    if (!clean.empty()) clean.append(s.substr(i, n));
+    i += n;
+  }
+  if (!clean.empty()) s = clean;
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
