@@ -75,10 +75,10 @@ TEST_P(CheckFixture, ReportsTheExpectedStatus) {
     ASSERT_TRUE(fs::is_directory(f.path)) << f.name << ": a Terraform fixture is a directory";
     if (std::ifstream vars(f.path / "cli.vars"); vars) {
       for (std::string line; std::getline(vars, line);) {
-        if (!line.empty()) options.tf_vars.push_back(line);
+        if (!line.empty()) options.tf_var_args.push_back({false, line});
       }
     }
-    if (fs::exists(f.path / "cli.tfvars")) options.tf_var_files.push_back((f.path / "cli.tfvars").string());
+    if (fs::exists(f.path / "cli.tfvars")) options.tf_var_args.push_back({true, (f.path / "cli.tfvars").string()});
   }
   const fs::path params = f.path / "parameters.json";
   if (fs::is_directory(f.path) && fs::exists(params)) {

@@ -80,9 +80,10 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--cfn-params", scan.cfn_parameter_files,
                        "CloudFormation parameter file ([{ParameterKey,ParameterValue}] or {Parameters:{}})")
       ->allow_extra_args(false);
-  scan_cmd->add_option("--var", scan.tf_vars, "Terraform variable NAME=VALUE (repeatable; wins over files)")
+  std::vector<std::string> tf_vars, tf_var_files;
+  auto* var_opt = scan_cmd->add_option("--var", tf_vars, "Terraform variable NAME=VALUE (repeatable; in order with --var-file)")
       ->allow_extra_args(false);
-  scan_cmd->add_option("--var-file", scan.tf_var_files, "Terraform variables file (.tfvars or .tfvars.json; repeatable)")
+  auto* var_file_opt = scan_cmd->add_option("--var-file", tf_var_files, "Terraform variables file (.tfvars or .tfvars.json; repeatable)")
       ->allow_extra_args(false);
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Files read in parallel (default: one per CPU)")
       ->check(CLI::Range(1, 1024));
@@ -113,6 +114,14 @@ int main(int argc, char** argv) {
   if (*checks_cmd) return atrest::run_checks_list(list_format);
   if (*explain_cmd) return atrest::run_explain(explain_id);
 
+  // --var and --var-file apply in the order given, as in Terraform: a later one wins.
+  {
+    size_t v = 0, f = 0;
+    for (const CLI::Option* opt : scan_cmd->parse_order()) {
+      if (opt == var_opt && v < tf_vars.size()) scan.tf_var_args.push_back({false, tf_vars[v++]});
+      if (opt == var_file_opt && f < tf_var_files.size()) scan.tf_var_args.push_back({true, tf_var_files[f++]});
+    }
+  }
   if (scan.paths.empty() && !scan.aws) {
     std::fprintf(stderr, "atrest scan: give files or directories to scan, or --aws (see --help)\n");
     return atrest::kExitUsage;

@@ -95,8 +95,10 @@ int run_scan(const ScanOptions& options) {
   ScanResult& scan = *kept_scan;
   scan.tool_version = ATREST_VERSION;
   scan.started_at = now_rfc3339();
-  LoadOptions load{options.account, options.region, options.jobs, {}, options.tf_var_files, options.tf_vars};
-  for (const std::string& kv : options.tf_vars) {
+  LoadOptions load{options.account, options.region, options.jobs, {}, options.tf_var_args};
+  for (const TerraformVarArg& arg : options.tf_var_args) {
+    if (arg.file) continue;
+    const std::string& kv = arg.text;
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       fmt::print(stderr, "atrest: --var wants NAME=VALUE, got '{}'\n", kv);

@@ -6,6 +6,7 @@
 
 #include "checks/metadata.h"
 #include "sources/aws/aws_source.h"
+#include "sources/terraform/terraform_source.h"
 
 namespace atrest {
 
@@ -31,8 +32,7 @@ struct ScanOptions {
   size_t jobs = 0;
   std::vector<std::string> cfn_parameters;       // KEY=VALUE
   std::vector<std::string> cfn_parameter_files;  // aws CLI parameter files
-  std::vector<std::string> tf_var_files;         // --var-file
-  std::vector<std::string> tf_vars;              // --var NAME=VALUE
+  std::vector<TerraformVarArg> tf_var_args;      // --var NAME=VALUE / --var-file, in order
   bool aws = false;                               // --aws: scan live accounts too
   LiveOptions live;
 };

@@ -305,7 +305,7 @@ std::vector<InputSummary> load_inputs(const std::vector<std::string>& paths, con
     }
   }
   if (!terraform_dirs.empty()) {
-    TerraformOptions tf_options{options.account, options.region, options.tf_var_files, options.tf_vars, options.jobs};
+    TerraformOptions tf_options{options.account, options.region, options.tf_var_args, options.jobs};
     std::vector<InputSummary> configurations = load_terraform(terraform_dirs, tf_options, inventory);
     // Each configuration's summary joins the input it was found under.
     for (InputSummary& s : configurations) {

@@ -9,6 +9,7 @@
 
 #include "model/input_summary.h"
 #include "model/inventory.h"
+#include "sources/terraform/terraform_source.h"
 
 namespace atrest {
 
@@ -17,8 +18,7 @@ struct LoadOptions {
   std::string region;
   size_t jobs = 0;      // files read in parallel; 0: one per hardware thread
   std::map<std::string, std::string> cfn_parameters;  // --cfn-param / --cfn-params
-  std::vector<std::string> tf_var_files;              // --var-file
-  std::vector<std::string> tf_vars;                   // --var NAME=VALUE
+  std::vector<TerraformVarArg> tf_var_args;          // --var / --var-file in command-line order
 };
 
 // Reads every path (files, or directories walked recursively) into `inventory`. Returns one

@@ -45,7 +45,7 @@ TEST_F(SnapshotSource, ReadsDaxClustersWithScopeFromTheArn) {
                 {"NodeId": "c", "AvailabilityZone": "eu-west-1a"}],
       "SSEDescription": {"Status": "ENABLING"}, "ClusterEndpointEncryptionType": "TLS"},
      {"ClusterName": "plain", "TotalNodes": 1}]})")},
-                LoadOptions{"999999999999", "us-west-2", 0, {}, {}, {}});
+                LoadOptions{"999999999999", "us-west-2", 0, {}, {}});
   ASSERT_TRUE(s[0].errors.empty()) << s[0].errors[0];
   ASSERT_EQ(inv_.dax_clusters().size(), 2u);
   const DaxCluster& c = inv_.dax_clusters()[0];
@@ -130,7 +130,7 @@ TEST_F(SnapshotSource, SelectResultsWithoutConfigurationAreUnknown) {
 TEST_F(SnapshotSource, UnprocessedBatchGetKeysBecomeUnreadableResources) {
   load({write("batch.json", R"({"baseConfigurationItems": [], "unprocessedResourceKeys": [
       {"resourceType": "AWS::DynamoDB::Table", "resourceId": "orders"}]})")},
-       LoadOptions{"111122223333", "eu-west-1", 0, {}, {}, {}});
+       LoadOptions{"111122223333", "eu-west-1", 0, {}, {}});
   ASSERT_EQ(inv_.tables().size(), 1u);
   EXPECT_NE(inv_.tables()[0].read_error, nullptr);
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 namespace atrest::tf {
 namespace {
@@ -15,8 +16,6 @@ using hcl::Expr;
 using hcl::ExprKind;
 using Kind = Value::Kind;
 
-constexpr int kMaxDepth = 200;
-constexpr size_t kMaxWork = 2'000'000;  // values made by for expressions and functions, per evaluator
 
 std::string number_text(double n) {
   if (std::isfinite(n) && std::floor(n) == n && std::fabs(n) < 1e15) return fmt::format("{}", static_cast<long long>(n));
@@ -152,7 +151,15 @@ Value from_dom(simdjson::dom::element e, int depth) {
     }
     case simdjson::dom::element_type::OBJECT: {
       Value v = Value::of_map();
-      for (auto field : simdjson::dom::object(e)) v.set(std::string(field.key), from_dom(field.value, depth + 1));
+      std::unordered_map<std::string_view, size_t> seen;
+      for (auto field : simdjson::dom::object(e)) {
+        auto [it, fresh] = seen.try_emplace(field.key, v.map.size());
+        if (fresh) {
+          v.map.emplace_back(std::string(field.key), from_dom(field.value, depth + 1));
+        } else {
+          v.map[it->second].second = from_dom(field.value, depth + 1);  // the last duplicate wins
+        }
+      }
       return v;
     }
     default: return Value::failure("unsupported JSON value");
@@ -243,13 +250,34 @@ Value from_json(std::string_view json) {
   return from_dom(root, 0);
 }
 
+Budget& budget() {
+  thread_local Budget b;
+  return b;
+}
+
+void reset_budget() { budget() = Budget{}; }
+
+size_t weight(const Value& v, size_t stop_at) {
+  size_t w = 1 + v.text.size() / 64;
+  for (const Value& item : v.list) {
+    if (w > stop_at) return w;
+    w += weight(item, stop_at - std::min(w, stop_at));
+  }
+  for (const auto& [k, item] : v.map) {
+    if (w > stop_at) return w;
+    w += 1 + k.size() / 64 + weight(item, stop_at - std::min(w, stop_at));
+  }
+  return w;
+}
+
 Value Evaluator::eval(const Expr& e) {
-  if (++depth_ > kMaxDepth) {
-    --depth_;
-    return Value::failure("expression nested too deeply", e.pos);
+  Budget& b = budget();
+  if (++b.depth > Budget::kMaxDepth) {
+    --b.depth;
+    return Value::failure("expression nested too deeply (through locals, modules or references)", e.pos);
   }
   Value v = eval_inner(e);
-  --depth_;
+  --b.depth;
   if (v.pos.line == 0) v.pos = e.pos;
   return v;
 }
@@ -373,8 +401,8 @@ bool Evaluator::append_template(std::string& out, const std::vector<Expr>& parts
       return false;
     }
     out += s;
-    if (out.size() > (64u << 20)) {
-      failure = Value::failure("string larger than 64 MiB", part.pos);
+    if (out.size() > (16u << 20)) {
+      failure = Value::failure("string larger than 16 MiB", part.pos);
       return false;
     }
   }
@@ -452,8 +480,9 @@ Value Evaluator::for_expr(const Expr& e) {
     return Value::failure(fmt::format("a for expression over a {}", kind_word(coll)), e.pos);
   }
   Value out = e.for_object ? Value::of_map(e.pos) : Value::of_list({}, e.pos);
+  std::unordered_map<std::string, size_t> slot;  // key -> index in out.map (no quadratic lookups)
   for (auto& [key, value] : elements) {
-    if (++work_ > kMaxWork) return Value::failure("expression produces too many values", e.pos);
+    if (++budget().work > Budget::kMaxWork) return Value::failure("the configuration produces too many values", e.pos);
     if (!e.key_var.empty()) push(e.key_var, key);
     push(e.value_var, value);
     Value keep = Value::of_bool(true);
@@ -483,16 +512,13 @@ Value Evaluator::for_expr(const Expr& e) {
     if (k.is_unknown()) return carry(k, e.pos);
     std::string name;
     if (!to_string(k, name)) return Value::failure("a for expression's key must be a string", e.pos);
+    auto [it, fresh] = slot.try_emplace(name, out.map.size());
     if (e.grouping) {
-      Value* group = out.get(name);
-      if (group == nullptr) {
-        out.set(name, Value::of_list({}));
-        group = out.get(name);
-      }
-      group->list.push_back(std::move(result));
+      if (fresh) out.map.emplace_back(std::move(name), Value::of_list({}));
+      out.map[it->second].second.list.push_back(std::move(result));
     } else {
-      if (out.get(name) != nullptr) return Value::failure(fmt::format("duplicate key \"{}\" (use ... to group)", name), e.pos);
-      out.set(std::move(name), std::move(result));
+      if (!fresh) return Value::failure(fmt::format("duplicate key \"{}\" (use ... to group)", name), e.pos);
+      out.map.emplace_back(std::move(name), std::move(result));
     }
   }
   return out;
@@ -513,7 +539,7 @@ Value Evaluator::splat(const Expr& e) {
   }
   Value out = Value::of_list({}, e.pos);
   for (Value& item : elements) {
-    if (++work_ > kMaxWork) return Value::failure("expression produces too many values", e.pos);
+    if (++budget().work > Budget::kMaxWork) return Value::failure("the configuration produces too many values", e.pos);
     if (e.items.size() < 2 || e.items[1].kind == ExprKind::kSplatItem) {
       out.list.push_back(std::move(item));
       continue;
@@ -537,7 +563,12 @@ Value Evaluator::eval_inner(const Expr& e) {
     case ExprKind::kTuple: {
       Value out = Value::of_list({}, e.pos);
       out.list.reserve(e.items.size());
-      for (const Expr& item : e.items) out.list.push_back(eval(item));
+      size_t w = 0;
+      for (const Expr& item : e.items) {
+        out.list.push_back(eval(item));
+        w += weight(out.list.back(), kMaxValueWeight);
+        if (w > kMaxValueWeight) return Value::failure("value too large", e.pos);
+      }
       return out;
     }
     case ExprKind::kObject: {
@@ -554,6 +585,7 @@ Value Evaluator::eval_inner(const Expr& e) {
         }
         out.set(std::move(name), eval(e.items[i]));
       }
+      if (weight(out, kMaxValueWeight) > kMaxValueWeight) return Value::failure("value too large", e.pos);
       return out;
     }
     case ExprKind::kVariable: return traverse_root(e);
@@ -566,7 +598,16 @@ Value Evaluator::eval_inner(const Expr& e) {
       if (obj.kind == ExprKind::kVariable && local(obj.text) == nullptr) return scope_.root(obj.text, e.text, e.pos);
       return get_attr(eval(obj), e.text, e.pos);
     }
-    case ExprKind::kIndex: return index(eval(e.items[0]), eval(e.items[1]), e.pos);
+    case ExprKind::kIndex: {
+      const Expr& coll = e.items[0];
+      if (coll.kind == ExprKind::kGetAttr && coll.items[0].kind == ExprKind::kVariable && local(coll.items[0].text) == nullptr) {
+        Value key = eval(e.items[1]);
+        Value out;
+        if (!key.is_unknown() && scope_.root_index(coll.items[0].text, coll.text, key, e.pos, out)) return out;
+        return index(eval(coll), key, e.pos);
+      }
+      return index(eval(coll), eval(e.items[1]), e.pos);
+    }
     case ExprKind::kSplat: return splat(e);
     case ExprKind::kCall: return call(e);
     case ExprKind::kUnary: {

@@ -20,7 +20,31 @@ class Scope {
  public:
   virtual ~Scope() = default;
   virtual Value root(std::string_view name, std::string_view attr, hcl::Pos pos) = 0;
+  // NAME.ATTR[key] without copying all of NAME.ATTR (aws_kms_key.k[count.index] over ten
+  // thousand keys); false when the scope has no faster way than root() then index.
+  virtual bool root_index(std::string_view name, std::string_view attr, const Value& key, hcl::Pos pos, Value& out) {
+    (void)name, (void)attr, (void)key, (void)pos, (void)out;
+    return false;
+  }
 };
+
+// Limits shared by every evaluator of one configuration (locals, variables and resources each
+// get their own Evaluator, so per-evaluator limits would not bound a chain of them).
+struct Budget {
+  int depth = 0;       // nesting of evaluation, across evaluators
+  size_t work = 0;     // values made by for expressions, splats and functions
+  static constexpr int kMaxDepth = 400;
+  static constexpr size_t kMaxWork = 5'000'000;
+};
+
+// Resets the calling thread's budget (one per configuration evaluated).
+void reset_budget();
+Budget& budget();
+
+// How big a value is (elements plus string bytes / 64): values past a limit are refused, so
+// a local that doubles itself sixty times fails instead of exhausting memory.
+size_t weight(const Value& v, size_t stop_at);
+inline constexpr size_t kMaxValueWeight = 500'000;
 
 class Evaluator {
  public:
@@ -34,8 +58,6 @@ class Evaluator {
  private:
   Scope& scope_;
   std::vector<std::pair<std::string, Value>> locals_;
-  int depth_ = 0;
-  size_t work_ = 0;  // values produced; bounds for-expression blow-ups
 
   Value eval_inner(const hcl::Expr& e);
   const Value* local(std::string_view name) const;

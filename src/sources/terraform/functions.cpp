@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <set>
+#include <unordered_map>
 
 #include "sources/terraform/eval.h"
 
@@ -22,7 +23,7 @@ bool number_of(const Value& v, double& out) {
   if (v.is(Kind::kString) && !v.text.empty()) {
     char* end = nullptr;
     out = std::strtod(v.text.c_str(), &end);
-    return *end == '\0';
+    return *end == '\0' && std::isfinite(out);
   }
   return false;
 }
@@ -122,7 +123,7 @@ Value Evaluator::call(const hcl::Expr& e) {
     if (!last.is(Kind::kList)) return fail(fn, "... needs a list", pos);
     for (Value& v : last.list) args.push_back(std::move(v));
   }
-  if (++work_ > 2'000'000) return fail(fn, "too much work", pos);
+  if (++budget().work > Budget::kMaxWork) return fail(fn, "the configuration produces too many values", pos);
   // An argument that failed makes the call fail (try() and can() above look at failures).
   for (const Value& a : args) {
     if (const Value* u = first_unknown(a); u != nullptr && u->error) {
@@ -172,11 +173,19 @@ Value Evaluator::call(const hcl::Expr& e) {
   }
   if (fn == "merge") {
     Value out = Value::of_map(pos);
+    std::unordered_map<std::string, size_t> slot;
     for (const Value& a : args) {
       if (a.is_unknown()) return Value::unknown(a.text, pos);
       if (a.is(Kind::kNull)) continue;
       if (!a.is(Kind::kMap)) return fail(fn, "needs maps", pos);
-      for (const auto& [k, v] : a.map) out.set(k, v);
+      for (const auto& [k, v] : a.map) {
+        auto [it, fresh] = slot.try_emplace(k, out.map.size());
+        if (fresh) {
+          out.map.emplace_back(k, v);
+        } else {
+          out.map[it->second].second = v;
+        }
+      }
     }
     return out;
   }
@@ -195,9 +204,9 @@ Value Evaluator::call(const hcl::Expr& e) {
     if (args[0].is(Kind::kList)) {
       if (fn == "tolist") return args[0];
       Value out = Value::of_list({}, pos);
+      std::set<std::string> seen;  // by JSON form: equal known values have equal JSON
       for (const Value& v : args[0].list) {
-        bool seen = std::any_of(out.list.begin(), out.list.end(), [&](const Value& o) { return equal(o, v); });
-        if (!seen) out.list.push_back(v);
+        if (seen.insert(to_json(v)).second) out.list.push_back(v);
       }
       return out;
     }
@@ -257,7 +266,11 @@ Value Evaluator::call(const hcl::Expr& e) {
     }
     return Value::of_string(std::move(s), pos);
   }
-  if (fn == "format") return format_call(args, pos);
+  if (fn == "format") {
+    Value v = format_call(args, pos);
+    if (v.is(Kind::kString) && v.text.size() > (16u << 20)) return fail(fn, "string larger than 16 MiB", pos);
+    return v;
+  }
   if (fn == "join") {
     std::string sep, out, part;
     if (!str(0, sep)) return fail(fn, "needs a separator", pos);
@@ -269,6 +282,7 @@ Value Evaluator::call(const hcl::Expr& e) {
         if (!first) out += sep;
         out += part;
         first = false;
+        if (out.size() > (16u << 20)) return fail(fn, "string larger than 16 MiB", pos);
       }
     }
     return Value::of_string(std::move(out), pos);
@@ -366,9 +380,10 @@ Value Evaluator::call(const hcl::Expr& e) {
   if (fn == "distinct" || fn == "compact" || fn == "reverse" || fn == "sort") {
     if (args.size() != 1 || !args[0].is(Kind::kList)) return fail(fn, "needs a list", pos);
     Value out = Value::of_list({}, pos);
+    std::set<std::string> seen;
     for (const Value& v : args[0].list) {
       if (fn == "compact" && (v.is(Kind::kNull) || (v.is(Kind::kString) && v.text.empty()))) continue;
-      if (fn == "distinct" && std::any_of(out.list.begin(), out.list.end(), [&](const Value& o) { return equal(o, v); })) continue;
+      if (fn == "distinct" && !seen.insert(to_json(v)).second) continue;
       out.list.push_back(v);
     }
     if (fn == "reverse") std::reverse(out.list.begin(), out.list.end());
@@ -413,9 +428,15 @@ Value Evaluator::call(const hcl::Expr& e) {
     } else {
       return fail(fn, "needs numbers", pos);
     }
-    if (step == 0 || std::fabs((end - start) / step) > 1'000'000) return fail(fn, "invalid or too long range", pos);
+    if (!std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step) || step == 0 ||
+        std::fabs((end - start) / step) > static_cast<double>(kMaxValueWeight)) {
+      return fail(fn, "invalid or too long range", pos);
+    }
+    const double span = std::ceil((end - start) / step);
+    const size_t n = span > 0 ? static_cast<size_t>(span) : 0;
     Value out = Value::of_list({}, pos);
-    for (double x = start; step > 0 ? x < end : x > end; x += step) out.list.push_back(Value::of_number(x));
+    out.list.reserve(n);
+    for (size_t i = 0; i < n; ++i) out.list.push_back(Value::of_number(start + static_cast<double>(i) * step));
     return out;
   }
   if (fn == "min" || fn == "max") {

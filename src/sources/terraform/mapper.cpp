@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "util/text.h"
 
@@ -48,7 +49,12 @@ class Mapper {
  public:
   Mapper(const std::vector<ResourceInstance>& instances, const MapContext& context, Inventory& inventory)
       : instances_(instances), context_(context), inventory_(inventory) {
-    for (const ResourceInstance& r : instances_) by_address_.emplace(r.address, &r);
+    for (const ResourceInstance& r : instances_) {
+      by_address_.emplace(r.address, &r);
+      if (r.type != "aws_elasticache_replication_group") continue;
+      const Value* id = r.attributes.get("replication_group_id");
+      if (id != nullptr && id->is(Kind::kString)) group_ids_.insert(id->text);
+    }
   }
 
   size_t run() {
@@ -73,6 +79,7 @@ class Mapper {
   const MapContext& context_;
   Inventory& inventory_;
   std::unordered_map<std::string, const ResourceInstance*> by_address_;
+  std::unordered_set<std::string> group_ids_;  // replication_group_id of the configuration's groups
   std::unordered_map<std::string, std::string> alias_names_;    // alias address -> alias name
   std::unordered_map<std::string, std::string> alias_targets_;  // alias address -> key address or id
   size_t added_ = 0;
@@ -418,6 +425,12 @@ class Mapper {
     return p == by_address_.end() || p->second == &inst ? nullptr : p->second;
   }
 
+  // Whether a replication_group_id names a group of this configuration (by reference or id).
+  bool group_in_configuration(const Value& group) const {
+    if (!group.ref.empty()) return by_address_.count(group.ref) > 0;
+    return group.is(Kind::kString) && group_ids_.count(group.text) > 0;
+  }
+
   void map_cache(const ResourceInstance& inst, ResourceType type) {
     ElastiCache c(type);
     begin(c, inst);
@@ -449,6 +462,26 @@ class Mapper {
     }
     const Value& a = inst.attributes;
     c.status = Field<std::string>::absent();
+    // A member cluster takes engine and encryption from its replication group; when that group
+    // is not one of the configuration's, its settings are unknown, not the standalone defaults.
+    std::string member_of_unknown;
+    if (type == ResourceType::kElastiCacheCacheCluster && inst.unknown_why.empty()) {
+      const Value* group = a.get("replication_group_id");
+      if (group != nullptr && !group->is(Kind::kNull) && !group_in_configuration(*group)) {
+        member_of_unknown = group->is_unknown()
+                                ? fmt::format("replication_group_id: {}", group->text)
+                                : fmt::format("the cluster belongs to replication group {}, which is not in the configuration",
+                                              group->is(Kind::kString) ? group->text : std::string("(not a string)"));
+      }
+    }
+    if (!member_of_unknown.empty()) {
+      auto why = at(Field<std::string>::unknown(member_of_unknown), inst.pos);
+      c.engine = c.engine_version = c.transit_encryption_mode = c.kms_key_id = why;
+      c.at_rest_encryption = c.transit_encryption = at(Field<bool>::unknown(member_of_unknown), inst.pos);
+      c.replication_group_id = Field<std::string>::absent();
+      add(std::move(c));
+      return;
+    }
     if (!inst.unknown_why.empty()) {
       auto why = at(Field<std::string>::unknown(inst.unknown_why), inst.pos);
       c.engine = c.engine_version = c.transit_encryption_mode = c.kms_key_id = why;

@@ -235,7 +235,9 @@ class Module : public tf::Scope {
       : root_(root), src_(src), prefix_(std::move(prefix)), inputs_(std::move(inputs)), stack_(std::move(stack)) {}
 
   Value root(std::string_view name, std::string_view attr, hcl::Pos pos) override;
+  bool root_index(std::string_view name, std::string_view attr, const Value& key, hcl::Pos pos, Value& out) override;
   void collect(std::vector<tf::ResourceInstance>& out);
+  std::string instance_key;  // the for_each key this module instance was made for (raw), or ""
 
  private:
   struct Binding {
@@ -255,8 +257,10 @@ class Module : public tf::Scope {
   std::set<std::string> evaluating_;
   std::unordered_map<std::string, Value> instances_;  // address -> evaluated attributes
   std::map<std::string, Value> resource_values_;      // "type.name" -> reference value
+  std::map<std::string, std::unordered_map<std::string, size_t>> resource_keys_;  // for_each key -> index
   std::map<std::string, std::vector<std::unique_ptr<Module>>> children_;
   std::map<std::string, Value> module_values_;
+  std::set<std::string> not_evaluated_;  // module calls skipped for a cycle, depth or missing source
   std::vector<Binding> bindings_;
   std::vector<std::pair<std::string, Value>> iterators_;  // dynamic block iterators
 
@@ -289,6 +293,19 @@ struct RootState {
   const std::map<std::string, std::unique_ptr<ModuleSource>>& modules;  // by canonical dir
   InputSummary& summary;
   std::set<std::string> noted;
+  std::string workspace = "default";  // TF_WORKSPACE, else .terraform/environment
+  size_t instances = 0;               // resource and module instances made; bounded
+  static constexpr size_t kMaxTotalInstances = 200'000;
+
+  // Whether one more instance fits; says once when the configuration is too large.
+  bool take_instance(const std::string& where) {
+    if (++instances <= kMaxTotalInstances) return true;
+    if (instances == kMaxTotalInstances + 1) {
+      summary.errors.push_back(fmt::format("{}: the configuration expands to more than {} resource and module "
+                                           "instances; the rest are not evaluated", where, kMaxTotalInstances));
+    }
+    return false;
+  }
 
   // A note says what was not read by design; an error makes the scan incomplete.
   void note_once(bool note, const std::string& key, std::string message) {
@@ -329,7 +346,7 @@ Value Module::root(std::string_view name, std::string_view attr, hcl::Pos pos) {
     return Value::failure(fmt::format("path has no attribute {}", attr), pos);
   }
   if (name == "terraform") {
-    if (attr == "workspace") return Value::of_string("default", pos);
+    if (attr == "workspace") return Value::of_string(root_.workspace, pos);
     return Value::unknown(fmt::format("terraform.{} is not known to atrest", attr), pos);
   }
   if (name == "data") {
@@ -347,6 +364,35 @@ Value Module::root(std::string_view name, std::string_view attr, hcl::Pos pos) {
   return Value::failure(fmt::format("reference to undeclared {} {}", attr.empty() ? "name" : "resource",
                                     attr.empty() ? std::string(name) : key),
                         pos);
+}
+
+bool Module::root_index(std::string_view name, std::string_view attr, const Value& key, hcl::Pos pos, Value& out) {
+  std::string k = std::string(name) + "." + std::string(attr);
+  if (!src_.resources.count(k)) return false;
+  if (!resource_values_.count(k)) resource_value(k, false, pos);  // fills the cache (once)
+  auto cached = resource_values_.find(k);
+  if (cached == resource_values_.end()) return false;  // a cycle: root() reports it
+  const Value& all = cached->second;
+  if (all.is(Kind::kList)) {
+    if (!key.is(Kind::kNumber) || key.number < 0 || std::floor(key.number) != key.number) return false;
+    const size_t i = static_cast<size_t>(key.number);
+    if (i >= all.list.size()) return false;  // index() reports it
+    out = all.list[i];
+    return true;
+  }
+  if (all.is(Kind::kMap) && !all.map.empty() && all.get("\x01") == nullptr) {
+    std::string s;
+    if (!tf::to_string(key, s)) return false;
+    auto& keys = resource_keys_[k];
+    if (keys.empty()) {
+      for (size_t i = 0; i < all.map.size(); ++i) keys.emplace(all.map[i].first, i);
+    }
+    auto it = keys.find(s);
+    if (it == keys.end()) return false;
+    out = all.map[it->second].second;
+    return true;
+  }
+  return false;
 }
 
 Value Module::variable(std::string_view name, hcl::Pos pos) {
@@ -386,6 +432,9 @@ Value Module::local(std::string_view name, hcl::Pos pos) {
   std::vector<Binding> saved;
   saved.swap(bindings_);  // locals see no count/each
   Value v = eval(decl->second.first->expr);
+  if (!v.is_unknown() && tf::weight(v, tf::kMaxValueWeight) > tf::kMaxValueWeight) {
+    v = Value::failure(fmt::format("local.{} is too large", name), decl->second.first->pos);
+  }
   bindings_.swap(saved);
   evaluating_.erase("local." + key);
   locals_[key] = v;
@@ -505,10 +554,18 @@ Value Module::body(const hcl::Block& block, int depth) {
       append(name, body(*content, depth + 1));
       iterators_.pop_back();
     };
+    // Dynamic blocks count against the same budget as instances: nested ones multiply.
     if (coll.is(Kind::kList)) {
-      for (size_t i = 0; i < coll.list.size() && i < kMaxInstances; ++i) one(Value::of_number(static_cast<double>(i)), coll.list[i]);
+      for (size_t i = 0; i < coll.list.size() && i < kMaxInstances; ++i) {
+        if (!root_.take_instance(fmt::format("dynamic \"{}\"", name))) break;
+        one(Value::of_number(static_cast<double>(i)), coll.list[i]);
+      }
     } else if (coll.is(Kind::kMap)) {
-      for (const auto& [k, v] : coll.map) one(Value::of_string(k), v);
+      size_t n = 0;
+      for (const auto& [k, v] : coll.map) {
+        if (++n > kMaxInstances || !root_.take_instance(fmt::format("dynamic \"{}\"", name))) break;
+        one(Value::of_string(k), v);
+      }
     }
   }
   return out;
@@ -604,10 +661,12 @@ std::vector<std::unique_ptr<Module>>& Module::child(const std::string& name, std
                                 call.block->pos.column, name,
                                 stack_.size() >= kMaxModuleDepth ? "modules nested too deeply" : "module cycle"));
     unknown_why = fmt::format("module.{} is part of a module cycle", name);
+    not_evaluated_.insert(name);
     return out;
   }
   std::string error;
   std::string unknown = expand(*call.block, [&](const std::string& suffix, const Binding& b) {
+    if (!root_.take_instance(prefix_ + "module." + name)) return;
     bindings_.push_back(b);
     std::map<std::string, Value> inputs;
     for (const hcl::Attribute& a : call.block->attributes) {
@@ -622,6 +681,7 @@ std::vector<std::unique_ptr<Module>>& Module::child(const std::string& name, std
     stack.push_back(child_src);
     out.push_back(std::make_unique<Module>(root_, *child_src, prefix_ + "module." + name + suffix + ".",
                                            std::move(inputs), std::move(stack)));
+    if (b.has_each) tf::to_string(b.each_key, out.back()->instance_key);
   }, error);
   if (!unknown.empty()) unknown_why = fmt::format("module.{}: {}", name, unknown);
   if (!error.empty()) unknown_why = fmt::format("module.{}: {}", name, error);
@@ -650,13 +710,7 @@ Value Module::module_value(const std::string& name, hcl::Pos pos) {
     for (auto& c : children) out.list.push_back(outputs(*c));
   } else if (attribute(call, "for_each") != nullptr) {
     out = Value::of_map(pos);
-    for (auto& c : children) {
-      // The instance key is the suffix of its prefix: module.NAME["key"].
-      std::string p = c->prefix_;
-      size_t open = p.rfind("[\"");
-      std::string k = open == std::string::npos ? p : p.substr(open + 2, p.size() - open - 5);
-      out.set(k, outputs(*c));
-    }
+    for (auto& c : children) out.set(c->instance_key, outputs(*c));
   } else if (!children.empty()) {
     out = outputs(*children.front());
   }
@@ -672,6 +726,7 @@ void Module::collect(std::vector<tf::ResourceInstance>& out) {
     std::string error;
     const size_t before = out.size();
     std::string unknown = expand(*d.block, [&](const std::string& suffix, const Binding& b) {
+      if (!root_.take_instance(address)) return;
       tf::ResourceInstance r;
       r.address = address + suffix;
       r.type = d.block->labels[0];
@@ -702,7 +757,7 @@ void Module::collect(std::vector<tf::ResourceInstance>& out) {
     if (children.empty() && !unknown_why.empty()) {
       const std::string source = ModuleSource::source_of(*call.block);
       const ModuleSource* child_src = is_local_source(source) ? root_.module_at(join_path(src_.dir, source)) : nullptr;
-      if (child_src != nullptr && unknown_why.find("cycle") == std::string::npos) {
+      if (child_src != nullptr && !not_evaluated_.count(name)) {
         // The module's instance count is unknown: its resources, each UNKNOWN.
         std::vector<const ModuleSource*> stack = stack_;
         stack.push_back(child_src);
@@ -809,13 +864,25 @@ std::map<std::string, Value> root_inputs(const ModuleSource& src, const Terrafor
   }
   std::sort(autos.begin(), autos.end());
   for (const std::string& a : autos) read_vars(join_path(src.dir, a), true);
-  for (const std::string& f : options.var_files) read_vars(f, true);
-  for (const std::string& kv : options.vars) {
-    size_t eq = kv.find('=');
+  for (const TerraformVarArg& arg : options.var_args) {
+    if (arg.file) {
+      read_vars(arg.text, true);
+      continue;
+    }
+    size_t eq = arg.text.find('=');
     if (eq == std::string::npos || eq == 0) continue;  // the CLI rejects these
-    inputs[kv.substr(0, eq)] = parse_value(kv.substr(0, eq), kv.substr(eq + 1));
+    inputs[arg.text.substr(0, eq)] = parse_value(arg.text.substr(0, eq), arg.text.substr(eq + 1));
   }
   return inputs;
+}
+
+// The selected workspace, as Terraform reads it: TF_WORKSPACE, else .terraform/environment.
+std::string workspace_of(const std::string& dir) {
+  if (const char* env = std::getenv("TF_WORKSPACE"); env != nullptr && *env != '\0') return env;
+  std::string error;
+  std::string text = read_file(join_path(dir, ".terraform/environment"), error);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return error.empty() && !text.empty() ? text : "default";
 }
 
 bool is_tf_name(std::string_view name) { return name.ends_with(".tf") || name.ends_with(".tf.json"); }
@@ -924,6 +991,8 @@ std::vector<InputSummary> load_terraform(const std::vector<std::string>& dirs, c
     summary.source = dirs[i];
     summary.errors = src.errors;
     RootState state{modules, summary, {}};
+    state.workspace = workspace_of(src.dir);
+    tf::reset_budget();
     std::map<std::string, Value> inputs = root_inputs(src, options, summary);
     Module root(state, src, "", std::move(inputs), {&src});
     std::vector<tf::ResourceInstance> instances;
@@ -960,6 +1029,7 @@ InputSummary load_terraform_text(std::string_view name, std::string_view text, I
   summary.source = std::string(name);
   summary.errors = ref.errors;
   RootState state{modules, summary, {}};
+  tf::reset_budget();
   Module root(state, ref, "", {}, {&ref});
   std::vector<tf::ResourceInstance> instances;
   root.collect(instances);

@@ -13,11 +13,16 @@
 
 namespace atrest {
 
+// One --var NAME=VALUE or --var-file PATH; Terraform applies them in command-line order.
+struct TerraformVarArg {
+  bool file = false;
+  std::string text;
+};
+
 struct TerraformOptions {
   std::string account;  // for resources (none of a configuration's resources names one)
   std::string region;
-  std::vector<std::string> var_files;  // --var-file, in order
-  std::vector<std::string> vars;       // --var NAME=VALUE, in order
+  std::vector<TerraformVarArg> var_args;  // --var and --var-file, in command-line order
   size_t jobs = 0;                     // files parsed in parallel; 0: one per hardware thread
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -33,22 +34,24 @@ struct Converter {
   std::string_view text;
   std::vector<hcl::ParseError> errors;
 
-  // Line and column of the first `"needle"` at or after `from`, to point findings somewhere real.
-  hcl::Pos locate(std::string_view needle, size_t& from) const {
+  std::vector<size_t> line_starts;  // offsets where each line begins, built once
+
+  // Line and column of the first `"needle"` at or after `from`, to point findings somewhere
+  // real; `from` moves past it, so blocks are found in document order.
+  hcl::Pos locate(std::string_view needle, size_t& from) {
     std::string quoted = fmt::format("\"{}\"", needle);
     size_t at = text.find(quoted, from);
     if (at == std::string_view::npos) return {};
     from = at + quoted.size();
-    hcl::Pos p{1, 1};
-    for (size_t i = 0; i < at; ++i) {
-      if (text[i] == '\n') {
-        ++p.line;
-        p.column = 1;
-      } else {
-        ++p.column;
+    if (line_starts.empty()) {
+      line_starts.push_back(0);
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') line_starts.push_back(i + 1);
       }
     }
-    return p;
+    auto it = std::upper_bound(line_starts.begin(), line_starts.end(), at);
+    const size_t line = static_cast<size_t>(it - line_starts.begin());
+    return {static_cast<uint32_t>(line), static_cast<uint32_t>(at - line_starts[line - 1] + 1)};
   }
 
   Expr string_expr(std::string_view s, hcl::Pos pos) {
@@ -208,6 +211,7 @@ struct Converter {
             size_t from = cursor;
             locate(first.key, from);
             b.pos = locate(second.key, from);
+            if (b.pos.line != 0) cursor = from;
             body(one, b, 0);
           }
         }
@@ -218,6 +222,7 @@ struct Converter {
           b.labels = {std::string(first.key)};
           size_t from = cursor;
           b.pos = locate(first.key, from);
+          if (b.pos.line != 0) cursor = from;
           body(one, b, 0);
           if (type == "variable") {
             // In JSON a variable's type is a string holding a type expression.
@@ -237,7 +242,7 @@ struct Converter {
 
 hcl::File parse_tf_json(std::string_view text) {
   hcl::File file;
-  Converter c{text, {}};
+  Converter c{text, {}, {}};
   simdjson::dom::parser parser;
   simdjson::padded_string padded(text);
   simdjson::dom::element root;
@@ -263,6 +268,8 @@ hcl::File parse_tf_json(std::string_view text) {
   size_t cursor = 0;
   for (auto field : simdjson::dom::object(root)) {
     std::string_view key = field.key;
+    size_t from = cursor;
+    if (c.locate(key, from).line != 0) cursor = from;  // the section's own key comes first
     if (key == "resource" || key == "data") {
       c.labelled(field.value, key, 2, file.body, cursor);
     } else if (key == "variable" || key == "module" || key == "output") {
@@ -276,6 +283,7 @@ hcl::File parse_tf_json(std::string_view text) {
           a.name = std::string(local.key);
           size_t from = cursor;
           a.pos = c.locate(local.key, from);
+          if (a.pos.line != 0) cursor = from;
           a.expr = c.value_expr(local.value, a.pos, 0);
         }
       }
