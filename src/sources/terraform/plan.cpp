@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "sources/snapshot/fields.h"
@@ -652,15 +653,22 @@ class PlanReader {
         Value v = Value::of_map(pos);
         const object jo(*json);
         v.map.reserve(jo.size());
+        // Keys are looked up through a hash index: at_key is a linear scan, and a tags map of
+        // forty thousand entries would make this quadratic.
+        std::unordered_map<std::string_view, element> mask_fields;
+        if (mask_object) {
+          for (auto field : mo) mask_fields.emplace(field.key, field.value);
+        }
+        std::unordered_set<std::string_view> json_keys;
         for (auto field : jo) {
-          element slot;
-          const element* mark = mask_member(mask, field.key, slot);
+          json_keys.insert(field.key);
+          auto m = mask_fields.find(field.key);
+          const element* mark = m == mask_fields.end() ? nullptr : &m->second;
           v.map.emplace_back(std::string(field.key), plain_value(&field.value, mark, pos));
         }
         if (mask_object) {
           for (auto field : mo) {
-            element unused;
-            if (!member(jo, field.key, unused) && any_unknown(field.value)) {
+            if (!json_keys.count(field.key) && any_unknown(field.value)) {
               v.map.emplace_back(std::string(field.key), plain_value(nullptr, &field.value, pos));
             }
           }
