@@ -42,6 +42,8 @@ class Inventory {
   std::vector<SecurityGroup>& mutable_security_groups() { return security_groups_; }
   std::vector<DynamoDbTable>& mutable_tables() { return tables_; }
   std::vector<KmsKey>& mutable_kms_keys() { return kms_keys_; }
+  std::vector<IamRole>& mutable_iam_roles() { return iam_roles_; }
+  std::vector<IamPolicy>& mutable_iam_policies() { return iam_policies_; }
 
   // Resolves a key reference as AWS does: key ARN, alias ARN, "alias/name" or a bare key id.
   // Bare ids and alias names are looked up in the account and region of the referring resource

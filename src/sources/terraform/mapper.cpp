@@ -2,13 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sources/terraform/eval.h"
 #include "util/text.h"
 
 namespace atrest::tf {
+
+bool is_mapped_type(std::string_view type) {
+  static constexpr std::string_view kTypes[] = {
+      "aws_dax_cluster", "aws_dax_subnet_group", "aws_dynamodb_table", "aws_dynamodb_table_replica",
+      "aws_elasticache_cluster", "aws_elasticache_replication_group", "aws_elasticache_serverless_cache",
+      "aws_elasticache_global_replication_group", "aws_kms_key", "aws_kms_replica_key", "aws_kms_alias",
+      "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_iam_role",
+      "aws_iam_role_policy", "aws_iam_policy", "aws_iam_role_policy_attachment"};
+  return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
+}
 
 std::string type_of_address(std::string_view address) {
   // Skip "module.NAME[key]." prefixes; keys may contain dots inside quotes.
@@ -70,6 +82,14 @@ class Mapper {
       else if (r.type == "aws_elasticache_cluster") map_cache(r, ResourceType::kElastiCacheCacheCluster);
       else if (r.type == "aws_elasticache_serverless_cache") map_cache(r, ResourceType::kElastiCacheServerlessCache);
       else if (r.type == "aws_kms_key" || r.type == "aws_kms_replica_key") map_key(r);
+      else if (r.type == "aws_security_group") map_security_group(r);
+      else if (r.type == "aws_iam_role") map_role(r);
+      else if (r.type == "aws_iam_policy" || r.type == "aws_iam_role_policy") map_policy(r);
+    }
+    // Standalone rules and role policies join what they name, once every group and role exists.
+    for (const ResourceInstance& r : instances_) {
+      if (r.type == "aws_security_group_rule" || r.type == "aws_vpc_security_group_ingress_rule") attach_rule(r);
+      else if (r.type == "aws_iam_role_policy_attachment") attach_policy(r);
     }
     return added_;
   }
@@ -518,6 +538,171 @@ class Mapper {
         alias.reference_only = true;
         add(std::move(alias), false);
       }
+    }
+  }
+
+  // A policy document: jsonencode() output or a heredoc is already JSON text.
+  Field<std::string> document_of(const Value* v, std::string_view what, hcl::Pos where) {
+    if (v != nullptr && v->is(Kind::kMap)) return at(Field<std::string>::known(tf::to_json(*v)), pos_or(v, where));
+    return string_of(v, what, where);
+  }
+
+  IngressRule rule_of(const Value& rule, bool vpc_rule, hcl::Pos where) {
+    IngressRule r;
+    Field<std::string> protocol = string_of(rule.get(vpc_rule ? "ip_protocol" : "protocol"), "protocol", where);
+    r.protocol = protocol.is_known() ? protocol.value() : "?";
+    if (r.protocol == "all") r.protocol = "-1";
+    r.from_port = int_of(rule.get("from_port"), "from_port", where);
+    r.to_port = int_of(rule.get("to_port"), "to_port", where);
+    r.cidr_ipv4 = string_of(rule.get("cidr_ipv4"), "cidr_ipv4", where);
+    r.cidr_ipv6 = string_of(rule.get("cidr_ipv6"), "cidr_ipv6", where);
+    r.source_group = id_of(rule.get(vpc_rule ? "referenced_security_group_id" : "source_security_group_id"),
+                           "source_security_group_id", where);
+    r.prefix_list = string_of(rule.get("prefix_list_id"), "prefix_list_id", where);
+    return r;
+  }
+
+  // One rule per CIDR of an ingress block (cidr_blocks is a list in the provider).
+  void rules_of(const Value& block, std::vector<IngressRule>& out, hcl::Pos where) {
+    IngressRule base = rule_of(block, false, where);
+    bool any = false;
+    for (auto [list, field] : {std::pair{"cidr_blocks", &IngressRule::cidr_ipv4}, std::pair{"ipv6_cidr_blocks", &IngressRule::cidr_ipv6}}) {
+      const Value* cidrs = block.get(list);
+      if (cidrs == nullptr || !cidrs->is(Kind::kList)) {
+        if (cidrs != nullptr && cidrs->is_unknown()) {
+          IngressRule r = base;
+          r.*field = at(Field<std::string>::unknown(fmt::format("{}: {}", list, cidrs->text)), where);
+          out.push_back(std::move(r));
+          any = true;
+        }
+        continue;
+      }
+      for (const Value& c : cidrs->list) {
+        IngressRule r = base;
+        r.*field = string_of(&c, list, where);
+        out.push_back(std::move(r));
+        any = true;
+      }
+    }
+    const Value* groups = block.get("security_groups");
+    if (groups != nullptr && groups->is(Kind::kList)) {
+      for (const Value& g : groups->list) {
+        IngressRule r = base;
+        r.source_group = id_of(&g, "security_groups", where);
+        out.push_back(std::move(r));
+        any = true;
+      }
+    }
+    if (!any) out.push_back(std::move(base));
+  }
+
+  void map_security_group(const ResourceInstance& inst) {
+    SecurityGroup g;
+    begin(g, inst);
+    g.vpc_id = id_of(inst.attributes.get("vpc_id"), "vpc_id", inst.pos);
+    const Value* ingress = inst.attributes.get("ingress");
+    if (!inst.unknown_why.empty()) {
+      g.ingress = at(Field<std::vector<IngressRule>>::unknown(inst.unknown_why), inst.pos);
+    } else if (ingress == nullptr || ingress->is(Kind::kNull)) {
+      g.ingress = at(Field<std::vector<IngressRule>>::known({}), inst.pos);
+    } else if (ingress->is(Kind::kList)) {
+      std::vector<IngressRule> rules;
+      for (const Value& block : ingress->list) {
+        if (block.is(Kind::kMap)) rules_of(block, rules, pos_or(&block, inst.pos));
+      }
+      g.ingress = at(Field<std::vector<IngressRule>>::known(std::move(rules)), pos_or(ingress, inst.pos));
+    } else {
+      g.ingress = at(Field<std::vector<IngressRule>>::unknown(fmt::format("ingress: {}", ingress->text)), pos_or(ingress, inst.pos));
+    }
+    add(std::move(g));
+  }
+
+  // aws_security_group_rule (type = "ingress") and aws_vpc_security_group_ingress_rule add rules
+  // to a group of the configuration.
+  void attach_rule(const ResourceInstance& inst) {
+    const bool vpc_rule = inst.type == "aws_vpc_security_group_ingress_rule";
+    if (!vpc_rule) {
+      const Value* type = inst.attributes.get("type");
+      if (type == nullptr || !type->is(Kind::kString) || type->text != "ingress") return;
+    }
+    Field<std::string> group = id_of(inst.attributes.get("security_group_id"), "security_group_id", inst.pos);
+    if (!group.is_known()) return;
+    std::vector<IngressRule> extra;
+    if (vpc_rule) {
+      extra.push_back(rule_of(inst.attributes, true, inst.pos));
+    } else {
+      rules_of(inst.attributes, extra, inst.pos);
+    }
+    for (SecurityGroup& g : inventory_.mutable_security_groups()) {
+      if (g.id != group.value() || g.origin.canonical_file != context_.scope || !g.ingress.is_known()) continue;
+      std::vector<IngressRule> rules = g.ingress.value();
+      rules.insert(rules.end(), extra.begin(), extra.end());
+      const uint32_t line = g.ingress.line(), column = g.ingress.column();
+      g.ingress = Field<std::vector<IngressRule>>::known(std::move(rules)).at(line, column);
+    }
+  }
+
+  void map_role(const ResourceInstance& inst) {
+    IamRole role;
+    begin(role, inst);
+    const Value& a = inst.attributes;
+    role.assume_role_policy = document_of(a.get("assume_role_policy"), "assume_role_policy", inst.pos);
+    std::vector<std::string> docs;
+    bool known = true;
+    if (const Value* inline_blocks = a.get("inline_policy"); inline_blocks != nullptr && inline_blocks->is(Kind::kList)) {
+      for (const Value& p : inline_blocks->list) {
+        Field<std::string> doc = document_of(p.get("policy"), "inline_policy.policy", inst.pos);
+        if (doc.is_known()) docs.push_back(doc.value());
+        if (doc.is_unknown()) known = false;
+      }
+    }
+    // aws_iam_role_policy resources naming this role add their documents.
+    for (const ResourceInstance& r : instances_) {
+      if (r.type != "aws_iam_role_policy") continue;
+      const Value* target = r.attributes.get("role");
+      if (target == nullptr || !(target->ref == inst.address || (target->is(Kind::kString) && name_of(inst) == target->text))) continue;
+      Field<std::string> doc = document_of(r.attributes.get("policy"), "policy", r.pos);
+      if (doc.is_known()) docs.push_back(doc.value());
+      if (doc.is_unknown()) known = false;
+    }
+    role.inline_policies = known ? at(Field<std::vector<std::string>>::known(std::move(docs)), inst.pos)
+                                 : at(Field<std::vector<std::string>>::unknown("a policy document is known only after apply"), inst.pos);
+    role.managed_policy_arns = ids_of(a.get("managed_policy_arns"), "managed_policy_arns", inst.pos);
+    if (role.managed_policy_arns.is_absent()) role.managed_policy_arns = at(Field<std::vector<std::string>>::known({}), inst.pos);
+    add(std::move(role));
+  }
+
+  static std::string name_of(const ResourceInstance& inst) {
+    const Value* name = inst.attributes.get("name");
+    return name != nullptr && name->is(Kind::kString) ? name->text : std::string();
+  }
+
+  void map_policy(const ResourceInstance& inst) {
+    if (inst.type == "aws_iam_role_policy") return;  // read into its role (map_role)
+    IamPolicy policy;
+    begin(policy, inst);
+    policy.document = document_of(inst.attributes.get("policy"), "policy", inst.pos);
+    policy.attached_roles = at(Field<std::vector<std::string>>::known({}), inst.pos);
+    add(std::move(policy));
+  }
+
+  // aws_iam_role_policy_attachment: the role gains the managed policy, the policy the role.
+  void attach_policy(const ResourceInstance& inst) {
+    Field<std::string> role = id_of(inst.attributes.get("role"), "role", inst.pos);
+    Field<std::string> arn = id_of(inst.attributes.get("policy_arn"), "policy_arn", inst.pos);
+    if (!role.is_known() || !arn.is_known()) return;
+    for (IamRole& r : inventory_.mutable_iam_roles()) {
+      if (r.origin.canonical_file != context_.scope || !r.managed_policy_arns.is_known()) continue;
+      if (r.id != role.value() && name_of(*by_address_.at(r.id)) != role.value()) continue;
+      std::vector<std::string> arns = r.managed_policy_arns.value();
+      arns.push_back(arn.value());
+      r.managed_policy_arns = Field<std::vector<std::string>>::known(std::move(arns)).at(inst.pos.line, inst.pos.column);
+    }
+    for (IamPolicy& p : inventory_.mutable_iam_policies()) {
+      if (p.origin.canonical_file != context_.scope || p.id != arn.value() || !p.attached_roles.is_known()) continue;
+      std::vector<std::string> roles = p.attached_roles.value();
+      roles.push_back(role.value());
+      p.attached_roles = Field<std::vector<std::string>>::known(std::move(roles)).at(inst.pos.line, inst.pos.column);
     }
   }
 

@@ -22,6 +22,9 @@ struct MapContext {
 // Adds every instance atrest models; returns how many resources were added.
 size_t map_resources(const std::vector<ResourceInstance>& instances, const MapContext& context, Inventory& inventory);
 
+// Whether the mapper reads resources of this type (other types are skipped by the readers).
+bool is_mapped_type(std::string_view type);
+
 // "module.a.aws_kms_key.k[0]" -> "aws_kms_key"; "data.aws_kms_alias.x" -> "data.aws_kms_alias".
 std::string type_of_address(std::string_view address);
 

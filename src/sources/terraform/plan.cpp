@@ -36,16 +36,7 @@ constexpr size_t kMaxAlignedBlocks = 64;  // larger sets of nested blocks are pa
 
 // The types mapper.cpp models. Other resources are not converted: most of a large plan is
 // resources no check reads, and their values would only cost memory.
-bool mapped_type(std::string_view type) {
-  static constexpr std::string_view kTypes[] = {
-      "aws_dax_cluster",         "aws_dax_subnet_group",
-      "aws_dynamodb_table",      "aws_dynamodb_table_replica",
-      "aws_elasticache_cluster", "aws_elasticache_replication_group",
-      "aws_elasticache_serverless_cache",
-      "aws_kms_key",             "aws_kms_replica_key",
-      "aws_kms_alias"};
-  return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
-}
+bool mapped_type(std::string_view type) { return is_mapped_type(type); }
 
 bool member(object o, std::string_view key, element& out) { return o.at_key(key).get(out) == SUCCESS; }
 
