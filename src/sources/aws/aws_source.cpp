@@ -57,7 +57,7 @@ bool is_empty_page(const std::string& json) {
   for (auto field : obj) {
     std::string_view k = field.key;
     if (k == "NextToken" || k == "Marker" || k == "NextMarker" || k == "Truncated" || k == "ResponseMetadata" ||
-        k == "requestId" || k == "LastEvaluatedTableName") {
+        k == "requestId" || k == "RequestId" || k == "LastEvaluatedTableName") {
       continue;
     }
     return false;
@@ -303,6 +303,7 @@ class LiveScan {
   void start_region(Account& a, const std::string& region);
   void scan_dax(Account& a, const std::string& region);
   void scan_tables(Account& a, const std::string& region);
+  void describe_security_groups(Account& a, const std::string& region, std::vector<std::string> ids);
   void describe_table(Account& a, const std::string& region, std::string name);
   void scan_elasticache(Account& a, const std::string& region);
   void request_key(Account& a, const std::string& resource_region, const std::string& ref);
@@ -351,11 +352,11 @@ void LiveScan::start_account(Account& a) {
       simdjson::dom::element doc;
       simdjson::dom::array list;
       bool any = false;
-      if (parser.parse(regions.json).get(doc) == simdjson::SUCCESS && doc["regionInfo"].get(list) == simdjson::SUCCESS) {
+      if (parser.parse(regions.json).get(doc) == simdjson::SUCCESS && doc["Regions"].get(list) == simdjson::SUCCESS) {
         for (simdjson::dom::element item : list) {
           std::string_view name, opt_in;
-          if (item["regionName"].get(name) != simdjson::SUCCESS) continue;
-          if (item["optInStatus"].get(opt_in) == simdjson::SUCCESS && opt_in == "not-opted-in") continue;
+          if (item["RegionName"].get(name) != simdjson::SUCCESS) continue;
+          if (item["OptInStatus"].get(opt_in) == simdjson::SUCCESS && opt_in == "not-opted-in") continue;
           any = true;
           start_region(a, std::string(name));
         }
@@ -377,17 +378,24 @@ void LiveScan::start_region(Account& a, const std::string& region) {
 }
 
 void LiveScan::scan_dax(Account& a, const std::string& region) {
+  auto groups = std::make_shared<std::set<std::string>>();  // security groups the clusters use
   paginate(a, region, ops::kDaxDescribeClusters, {"NextToken", "NextToken"},
            [](const std::string& token) {
              CallInput in;
              in.json = token.empty() ? "{\"MaxResults\":100}" : "{\"MaxResults\":100,\"NextToken\":" + json_quote(token) + "}";
              return in;
            },
-           [this, &a, region](const std::string& json) {
-             read_page(a, region, json, ops::kDaxDescribeClusters, {ResourceType::kDaxCluster}, inventory_);
+           [this, &a, region, groups](const std::string& json) {
+             Inventory found;
+             read_page(a, region, json, ops::kDaxDescribeClusters, {ResourceType::kDaxCluster}, found);
+             for (const DaxCluster& c : found.dax_clusters()) {
+               if (c.security_group_ids.is_known()) groups->insert(c.security_group_ids.value().begin(), c.security_group_ids.value().end());
+             }
+             inventory_.absorb(std::move(found));
            },
-           [this, &a, region](const CallResult* error) {
+           [this, &a, region, groups](const CallResult* error) {
              if (error != nullptr) scope_error(a, region, {ResourceType::kDaxCluster}, ops::kDaxDescribeClusters, *error);
+             describe_security_groups(a, region, std::vector<std::string>(groups->begin(), groups->end()));
            });
   // Subnet groups tell how far DAX can spread nodes; without them dax-multi-az judges by the
   // nodes alone, so a failure here is reported but leaves the clusters readable.
@@ -403,6 +411,38 @@ void LiveScan::scan_dax(Account& a, const std::string& region) {
                summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, error->describe(ops::kDaxDescribeSubnetGroups, region)));
              }
            });
+}
+
+// The security groups of the region's DAX clusters, 100 ids per call. A group that cannot be read is unreadable itself; the clusters are not.
+void LiveScan::describe_security_groups(Account& a, const std::string& region, std::vector<std::string> ids) {
+  for (size_t start = 0; start < ids.size(); start += 100) {
+    CallInput in;
+    std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
+                                   ids.begin() + static_cast<long>(std::min(ids.size(), start + 100)));
+    // A filter, not GroupId.N: a group deleted since the cluster named it is then simply absent
+    // instead of failing the whole call with InvalidGroup.NotFound.
+    in.form.emplace_back("Filter.1.Name", "group-id");
+    for (size_t i = 0; i < chunk.size(); ++i) in.form.emplace_back(fmt::format("Filter.1.Value.{}", i + 1), chunk[i]);
+    call(a, region, ops::kEc2DescribeSecurityGroups, std::move(in), [this, &a, region, chunk](CallResult r) {
+      if (r.ok) {
+        read_page(a, region, r.json, ops::kEc2DescribeSecurityGroups, {}, inventory_);
+        return;
+      }
+      std::string why = r.describe(ops::kEc2DescribeSecurityGroups, region);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+      for (const std::string& id : chunk) {
+        SecurityGroup g;
+        g.id = id;
+        g.arn = Field<std::string>::absent();
+        g.account = a.id.empty() ? nullptr : intern(a.id);
+        g.region = intern(region);
+        g.origin.kind = SourceKind::kAws;
+        g.origin.api = intern("ec2:DescribeSecurityGroups");
+        g.read_error = intern(why);
+        inventory_.add(std::move(g));
+      }
+    });
+  }
 }
 
 void LiveScan::scan_tables(Account& a, const std::string& region) {

@@ -34,6 +34,7 @@ const Operation kKmsListAliases{&kKms, "ListAliases", "kms:ListAliases"};
 const Operation kKmsDescribeKey{&kKms, "DescribeKey", "kms:DescribeKey"};
 const Operation kKmsGetKeyRotationStatus{&kKms, "GetKeyRotationStatus", "kms:GetKeyRotationStatus"};
 const Operation kEc2DescribeRegions{&kEc2, "DescribeRegions", "ec2:DescribeRegions"};
+const Operation kEc2DescribeSecurityGroups{&kEc2, "DescribeSecurityGroups", "ec2:DescribeSecurityGroups"};
 // GetCallerIdentity needs no permission; AssumeRole is granted by the target role's trust policy
 // and the caller's own policy, not by the read-only policy atrest ships.
 const Operation kStsGetCallerIdentity{&kSts, "GetCallerIdentity", nullptr};
@@ -47,7 +48,7 @@ const std::vector<const Operation*>& all_operations() {
       &ops::kDynamoDbDescribeTable, &ops::kDynamoDbDescribeContinuousBackups,
       &ops::kElastiCacheDescribeReplicationGroups, &ops::kElastiCacheDescribeCacheClusters,
       &ops::kElastiCacheDescribeServerlessCaches, &ops::kKmsListAliases, &ops::kKmsDescribeKey,
-      &ops::kKmsGetKeyRotationStatus, &ops::kEc2DescribeRegions, &ops::kStsGetCallerIdentity,
+      &ops::kKmsGetKeyRotationStatus, &ops::kEc2DescribeRegions, &ops::kEc2DescribeSecurityGroups, &ops::kStsGetCallerIdentity,
       &ops::kStsAssumeRole, &ops::kOrganizationsListAccounts};
   return all;
 }

@@ -35,7 +35,7 @@ extern const Operation kDynamoDbListTables, kDynamoDbDescribeTable, kDynamoDbDes
 extern const Operation kElastiCacheDescribeReplicationGroups, kElastiCacheDescribeCacheClusters,
     kElastiCacheDescribeServerlessCaches;
 extern const Operation kKmsListAliases, kKmsDescribeKey, kKmsGetKeyRotationStatus;
-extern const Operation kEc2DescribeRegions;
+extern const Operation kEc2DescribeRegions, kEc2DescribeSecurityGroups;
 extern const Operation kStsGetCallerIdentity, kStsAssumeRole;
 extern const Operation kOrganizationsListAccounts;
 }  // namespace ops

@@ -34,9 +34,31 @@ constexpr std::array<std::string_view, 10> kBooleans = {
     "AtRestEncryptionEnabled", "TransitEncryptionEnabled", "AuthTokenEnabled", "ClusterEnabled",
     "AutoMinorVersionUpgrade", "MultipleValuesSetting", "isDefault", "IsMultiRegionTrail",
     "ShowCacheNodeInfo", "Truncated"};
-constexpr std::array<std::string_view, 8> kIntegers = {
+constexpr std::array<std::string_view, 10> kIntegers = {
     "SnapshotRetentionLimit", "NumCacheNodes", "Port", "PasswordCount", "MaxRecords",
-    "NumNodeGroups", "ReplicasPerNodeGroup", "DurationSeconds"};
+    "NumNodeGroups", "ReplicasPerNodeGroup", "DurationSeconds", "FromPort", "ToPort"};
+
+// The ec2 protocol writes lowerCamel member names and names lists after the wire, not the
+// model; the aws CLI prints the model's names. These differ beyond the first letter.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kEc2Renames = {{
+    {"securityGroupInfo", "SecurityGroups"}, {"regionInfo", "Regions"}, {"groups", "UserIdGroupPairs"},
+    {"regionEndpoint", "Endpoint"}, {"tagSet", "Tags"}, {"vpcEndpointSet", "VpcEndpoints"}}};
+
+// ec2 lists, so that an empty one (<ipRanges/>) is [] and not "".
+constexpr std::array<std::string_view, 9> kEc2Lists = {
+    "ipPermissions", "ipPermissionsEgress", "groups", "ipRanges", "ipv6Ranges", "prefixListIds", "tagSet",
+    "regionInfo", "securityGroupInfo"};
+
+// The name the aws CLI prints for a member: ec2 names are renamed or capitalised.
+std::string member_name(std::string_view name, bool ec2) {
+  if (!ec2 || name.empty()) return std::string(name);
+  for (const auto& [wire, model] : kEc2Renames) {
+    if (wire == name) return std::string(model);
+  }
+  std::string out(name);
+  if (out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
 size_t utf8_length(std::string_view s, size_t i) {
@@ -115,45 +137,46 @@ bool is_list(const pugi::xml_node& n) {
   return any;
 }
 
-void write_value(std::string& out, const pugi::xml_node& n, int depth);
+void write_value(std::string& out, const pugi::xml_node& n, int depth, bool ec2);
 
-void write_object(std::string& out, const pugi::xml_node& n, int depth) {
+void write_object(std::string& out, const pugi::xml_node& n, int depth, bool ec2) {
   out += '{';
   bool first = true;
   for (const pugi::xml_node& c : n.children()) {
     if (c.type() != pugi::node_element) continue;
     if (!first) out += ',';
     first = false;
-    write_string(out, local_name(c));
+    write_string(out, member_name(local_name(c), ec2));
     out += ':';
-    write_value(out, c, depth + 1);
+    write_value(out, c, depth + 1, ec2);
   }
   out += '}';
 }
 
-void write_value(std::string& out, const pugi::xml_node& n, int depth) {
+void write_value(std::string& out, const pugi::xml_node& n, int depth, bool ec2) {
   if (depth > 64) {  // AWS responses are shallow; a deeper one is not a response of ours
     out += "null";
     return;
   }
-  if (is_list(n)) {
+  if (is_list(n) || (ec2 && one_of(local_name(n), kEc2Lists))) {
     out += '[';
     bool first = true;
     for (const pugi::xml_node& c : n.children()) {
       if (c.type() != pugi::node_element) continue;
       if (!first) out += ',';
       first = false;
-      write_value(out, c, depth + 1);
+      write_value(out, c, depth + 1, ec2);
     }
     out += ']';
     return;
   }
   if (has_element_children(n)) {
-    write_object(out, n, depth);
+    write_object(out, n, depth, ec2);
     return;
   }
   std::string_view text = n.child_value();
-  std::string_view name = local_name(n);
+  const std::string renamed = member_name(local_name(n), ec2);
+  std::string_view name = renamed;
   if (one_of(name, kBooleans) && (text == "true" || text == "false")) {
     out += text;
   } else if (one_of(name, kIntegers) && is_number(text)) {
@@ -180,9 +203,10 @@ std::optional<std::string> query_xml_to_json(std::string_view xml, std::string_v
   for (const pugi::xml_node& c : root.children()) {
     if (c.type() == pugi::node_element && local_name(c) == result_name) body = c;
   }
+  const bool ec2 = body == root;
   std::string out;
   out.reserve(xml.size());
-  write_object(out, body, 0);
+  write_object(out, body, 0, ec2);
   return out;
 }
 

@@ -37,7 +37,8 @@ TEST(QueryXml, EmptyListAndEc2Items) {
       R"(</regionInfo></DescribeRegionsResponse>)",
       "DescribeRegions");
   ASSERT_TRUE(json);
-  EXPECT_EQ(*json, R"({"requestId":"r","regionInfo":[{"regionName":"eu-west-1","optInStatus":"opt-in-not-required"}]})");
+  // ec2 member names become the aws CLI's: capitalised, and renamed where the model differs.
+  EXPECT_EQ(*json, R"({"RequestId":"r","Regions":[{"RegionName":"eu-west-1","OptInStatus":"opt-in-not-required"}]})");
   auto empty = query_xml_to_json(
       "<DescribeCacheClustersResponse><DescribeCacheClustersResult><CacheClusters/></DescribeCacheClustersResult>"
       "</DescribeCacheClustersResponse>",
@@ -141,6 +142,42 @@ TEST(QueryXml, CapturedAnswersReadAsResources) {
   auto error = parse_xml_error(fixture("elasticache-error.xml"));
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, "ReplicationGroupNotFoundFault");
+}
+
+}  // namespace
+}  // namespace atrest::aws
+
+namespace atrest::aws {
+namespace {
+
+// ec2's lowerCamel XML becomes the aws CLI's describe-security-groups JSON, which the snapshot
+// reader turns into rules: one per CIDR, group or prefix list, ports as numbers.
+TEST(Ec2Xml, SecurityGroupsReadAsRules) {
+  const char* xml =
+      R"(<?xml version="1.0" encoding="utf-8"?><DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">)"
+      R"(<requestId>r</requestId><securityGroupInfo><item><ownerId>123456789012</ownerId><groupId>sg-1</groupId>)"
+      R"(<groupName>dax</groupName><vpcId>vpc-1</vpcId><ipPermissions><item><ipProtocol>tcp</ipProtocol>)"
+      R"(<fromPort>9111</fromPort><toPort>9111</toPort><groups><item><groupId>sg-app</groupId></item></groups>)"
+      R"(<ipRanges><item><cidrIp>10.0.0.0/8</cidrIp></item><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges>)"
+      R"(<ipv6Ranges/><prefixListIds/></item></ipPermissions><ipPermissionsEgress/><tagSet/></item></securityGroupInfo>)"
+      R"(</DescribeSecurityGroupsResponse>)";
+  auto json = query_xml_to_json(xml, "DescribeSecurityGroups");
+  ASSERT_TRUE(json);
+  Inventory inventory;
+  std::vector<std::string> errors;
+  ApiAnswer a = read_api_answer(*json, "ec2:DescribeSecurityGroups", SnapshotOptions{"123456789012", "eu-west-1"},
+                                inventory, errors);
+  EXPECT_TRUE(a.recognised) << *json;
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(inventory.security_groups().size(), 1u);
+  const SecurityGroup& g = inventory.security_groups()[0];
+  EXPECT_EQ(g.id, "sg-1");
+  EXPECT_EQ(g.vpc_id.value(), "vpc-1");
+  ASSERT_TRUE(g.ingress.is_known());
+  ASSERT_EQ(g.ingress.value().size(), 3u);
+  EXPECT_EQ(g.ingress.value()[0].cidr_ipv4.value(), "10.0.0.0/8");
+  EXPECT_EQ(g.ingress.value()[0].from_port.value(), 9111);
+  EXPECT_EQ(g.ingress.value()[2].source_group.value(), "sg-app");
 }
 
 }  // namespace

@@ -162,6 +162,59 @@ void read_dax_subnet_group(FileReader& r, object o, size_t index) {
   r.add(std::move(g));
 }
 
+// ec2 describe-security-groups: inbound rules, one per source (CIDR, group, prefix list).
+void read_security_group(FileReader& r, object o, size_t index) {
+  SecurityGroup g;
+  if (!require_id(r, o, "SecurityGroups", index, "GroupId", g.id)) return;
+  g.origin = r.origin("ec2:DescribeSecurityGroups");
+  g.arn = string_field(o, "SecurityGroupArn");
+  r.scope(g, g.arn.value_or(""), string_field(o, "OwnerId").value_or(""));
+  g.vpc_id = string_field(o, "VpcId");
+  element permissions;
+  array list;
+  if (!present(o, "IpPermissions", permissions)) {
+    g.ingress = Field<std::vector<IngressRule>>::known({});
+  } else if (permissions.get(list) != simdjson::SUCCESS) {
+    g.ingress = Field<std::vector<IngressRule>>::unknown("IpPermissions is not an array");
+  } else {
+    std::vector<IngressRule> rules;
+    for (element p : list) {
+      object perm;
+      if (p.get(perm) != simdjson::SUCCESS) continue;
+      IngressRule base;
+      Field<std::string> protocol = string_field(perm, "IpProtocol");
+      base.protocol = protocol.is_known() ? protocol.value() : "?";
+      base.from_port = int_field(perm, "FromPort");
+      base.to_port = int_field(perm, "ToPort");
+      base.cidr_ipv4 = base.cidr_ipv6 = base.source_group = base.prefix_list = Field<std::string>::absent();
+      const size_t before = rules.size();
+      struct Source {
+        const char* list;
+        const char* key;
+        Field<std::string> IngressRule::*field;
+      };
+      for (const Source& s : {Source{"IpRanges", "CidrIp", &IngressRule::cidr_ipv4},
+                              Source{"Ipv6Ranges", "CidrIpv6", &IngressRule::cidr_ipv6},
+                              Source{"UserIdGroupPairs", "GroupId", &IngressRule::source_group},
+                              Source{"PrefixListIds", "PrefixListId", &IngressRule::prefix_list}}) {
+        element e;
+        array sources;
+        if (!present(perm, s.list, e) || e.get(sources) != simdjson::SUCCESS) continue;
+        for (element item : sources) {
+          object src;
+          if (item.get(src) != simdjson::SUCCESS) continue;
+          IngressRule rule = base;
+          rule.*s.field = string_field(src, s.key);
+          rules.push_back(std::move(rule));
+        }
+      }
+      if (rules.size() == before) rules.push_back(std::move(base));
+    }
+    g.ingress = Field<std::vector<IngressRule>>::known(std::move(rules));
+  }
+  r.add(std::move(g));
+}
+
 void read_key_metadata(FileReader& r, object o) {
   KmsKey k;
   if (!require_id(r, o, "KeyMetadata", 0, "KeyId", k.id)) return;
@@ -264,6 +317,7 @@ const ListShape kLists[] = {
     {"Keys", "KeyId", nullptr, read_listed_key},
     // MemoryDB's describe-subnet-groups names its groups "Name"; DAX's say SubnetGroupName.
     {"SubnetGroups", "SubnetGroupName", nullptr, read_dax_subnet_group},
+    {"SecurityGroups", "GroupId", nullptr, read_security_group},
     {"Aliases", "AliasName", nullptr, [](FileReader& r, object o, size_t) { read_alias(r, o); }},
 };
 
