@@ -15,6 +15,13 @@ RSS is the child's ru_maxrss from wait4, which on Linux covers the process and a
 waited for. Exit codes 0, 1 (findings failed) and 3 are accepted; anything else, a signal or a
 timeout is a harness failure (exit 1) and no results are written.
 
+With --kind tf (gen_tf.py corpora) and --kind tfplan (gen_plan.py: DIR holds the plan file the
+manifest names, and atrest is given that file), each round runs four processes: json and text
+with the default --jobs (one per CPU), then json and text with --jobs 1. For tfplan each round
+also times `cat PLAN > /dev/null`, the page-cache read speed the plan's MiB/s is compared with.
+checkov, trivy and tfsec are timed once per corpus after atrest when they are on PATH (--peer-runs
+times); otherwise the results say they are not installed.
+
 With --kind cfn, each --peer-corpus (one of the --corpus dirs) is also linted by cfn-lint, timed
 the same way: one whole `cfn-lint -- FILE...` process over the corpus's template files (run in
 the corpus directory, report to /dev/null), `peer-runs` times after atrest's runs. cfn-lint exits
@@ -48,9 +55,131 @@ class PeerTimeout(Exception):
     pass
 
 
-def scan_command(atrest, corpus, fmt, pin):
+def scan_command(atrest, corpus, fmt, pin, jobs=None):
     cmd = [atrest, "scan", corpus, "--format", fmt, "--output", "/dev/null", "--quiet"]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
     return (["taskset", "-c", str(pin)] + cmd) if pin is not None else cmd
+
+
+# Terraform kinds: (format, --jobs) per round; None is atrest's default, one job per CPU.
+TF_MODES = (("json", None), ("text", None), ("json", 1), ("text", 1))
+TF_PEER_EXIT_CODES = (0, 1)  # checkov exits 1 when a check fails
+# Peers and how each would be run on a configuration directory (tf) or a plan file (tfplan);
+# None: the tool does not read that input.
+TF_PEERS = {
+    "tf": [("checkov", lambda t: ["checkov", "-d", t, "--framework", "terraform", "--quiet", "--compact", "-o", "json"]),
+           ("trivy", lambda t: ["trivy", "config", "--quiet", "--format", "json", t]),
+           ("tfsec", lambda t: ["tfsec", t, "--no-colour", "--format", "json", "--soft-fail"])],
+    "tfplan": [("checkov", lambda t: ["checkov", "-f", t, "--framework", "terraform_plan", "--quiet", "--compact",
+                                      "-o", "json"]),
+               ("trivy", lambda t: ["trivy", "config", "--quiet", "--format", "json", t]),
+               ("tfsec", None)],
+}
+
+
+def tf_target(kind, corpus, manifest):
+    return os.path.join(corpus, manifest["plan_file"]) if kind == "tfplan" else corpus
+
+
+def summarize_tf(kind, samples_s, samples_kib, codes, manifest, corpus, fmt, jobs):
+    median_s = statistics.median(samples_s)
+    entry = {"corpus": corpus, "seed": manifest.get("seed"), "kind": kind, "format": fmt,
+             "jobs": jobs if jobs is not None else os.cpu_count(), "jobs_flag": jobs,
+             "bytes": manifest["bytes"], "resources": manifest["resources"],
+             "checked_resources": manifest["checked_resources"], "runs": len(samples_s),
+             "wall_s": {"median": round(median_s, 4), "min": round(min(samples_s), 4),
+                        "max": round(max(samples_s), 4), "samples": [round(x, 4) for x in samples_s]},
+             "resources_per_s": round(manifest["resources"] / median_s) if median_s > 0 else None,
+             "mib_per_s": round(manifest["bytes"] / 2**20 / median_s, 1) if median_s > 0 else None,
+             "peak_rss_mib": {"median": round(statistics.median(samples_kib) / 1024, 1),
+                              "max": round(max(samples_kib) / 1024, 1),
+                              "samples": [round(k / 1024, 1) for k in samples_kib]},
+             "exit_codes": sorted(set(codes))}
+    if kind == "tf":
+        entry.update({"tf_files": manifest["tf_files"], "files": manifest["files"], "tf_bytes": manifest["tf_bytes"],
+                      "roots": manifest["roots"], "module_dirs": manifest["module_dirs"],
+                      "files_per_s": round(manifest["tf_files"] / median_s) if median_s > 0 else None})
+    else:
+        entry.update({"plan_file": manifest["plan_file"], "services": manifest["services"],
+                      "resource_changes": manifest["resource_changes"]})
+    return entry
+
+
+def time_tf_peers(args, corpus, manifest, atrest_entries):
+    """Times checkov, trivy and tfsec on the same input when they are on PATH; records the others
+    as not installed (or as not reading this input)."""
+    import shutil
+    target = tf_target(args.kind, corpus, manifest)
+    out = []
+    for tool, make in TF_PEERS[args.kind]:
+        entry = {"tool": tool}
+        if make is None:
+            entry["status"] = "does not read this input"
+            out.append(entry)
+            continue
+        cmd = make(target)
+        entry["command"] = " ".join(cmd) + " > /dev/null"
+        if shutil.which(tool) is None:
+            entry["status"] = "not installed"
+            out.append(entry)
+            continue
+        entry["version"] = quiet_output([tool, "--version"])
+        walls, rss, codes = [], [], []
+        for i in range(args.peer_runs):
+            print(f"measure:   {tool} run {i + 1}/{args.peer_runs} (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
+            try:
+                wall, kib, code = run_once(cmd, args.peer_timeout, TF_PEER_EXIT_CODES, timeout_error=PeerTimeout)
+            except PeerTimeout as e:
+                print(f"measure:   {tool} timed out: {e}", file=sys.stderr)
+                entry.update({"status": "timed out", "timeout_s": args.peer_timeout})
+                break
+            walls.append(wall)
+            rss.append(kib)
+            codes.append(code)
+        if walls:
+            median_s = statistics.median(walls)
+            entry.update({"status": "timed", "runs": len(walls),
+                          "wall_s": {"median": round(median_s, 3), "samples": [round(w, 3) for w in walls]},
+                          "peak_rss_mib": {"median": round(statistics.median(rss) / 1024, 1)},
+                          "exit_codes": sorted(set(codes)),
+                          "ratio_vs_atrest": {f"{e['format']}/jobs={e['jobs']}": round(median_s / e["wall_s"]["median"], 1)
+                                              for e in atrest_entries}})
+        out.append(entry)
+    return out
+
+
+def markdown_tf(kind, results, disk, peers):
+    if kind == "tf":
+        head = [".tf files", "all files", "MiB in", "roots", "resources", "format", "jobs", "runs", "median s", "min s",
+                "max s", "files/s", "resources/s", "peak RSS MiB (median)", "exit"]
+    else:
+        head = ["MiB in", "resources", "format", "jobs", "runs", "median s", "min s", "max s", "MiB/s", "resources/s",
+                "peak RSS MiB (median)", "exit"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        common = [r["format"], str(r["jobs"]), str(r["runs"]), f"{r['wall_s']['median']:.3f}", f"{r['wall_s']['min']:.3f}",
+                  f"{r['wall_s']['max']:.3f}"]
+        if kind == "tf":
+            row = [f"{r['tf_files']:,}", f"{r['files']:,}", f"{r['bytes'] / 2**20:.1f}", f"{r['roots']:,}",
+                   f"{r['resources']:,}"] + common + [f"{r['files_per_s']:,}", f"{r['resources_per_s']:,}"]
+        else:
+            row = [f"{r['bytes'] / 2**20:.1f}", f"{r['resources']:,}"] + common + [f"{r['mib_per_s']:,.1f}",
+                                                                                  f"{r['resources_per_s']:,}"]
+        row += [f"{r['peak_rss_mib']['median']:.1f}", ",".join(map(str, r["exit_codes"]))]
+        lines.append("| " + " | ".join(row) + " |")
+    for d in disk:
+        fastest = min((r for r in results if r["corpus"] == d["corpus"]), key=lambda r: r["wall_s"]["median"])
+        lines += ["", f"`cat {d['target']} > /dev/null` (warm page cache), {d['runs']} runs: median {d['wall_s']['median']:.4f} s, "
+                      f"{d['mib_per_s']:,.0f} MiB/s; atrest's fastest median ({fastest['format']}, jobs {fastest['jobs']}) "
+                      f"takes {fastest['wall_s']['median'] / d['wall_s']['median']:,.0f} times as long."]
+    if peers:
+        lines += ["", "| peer | status | median s | peer s / atrest s |", "|---|---|---|---|"]
+        for p in peers:
+            ratio = ", ".join(f"{k}: {v:,}" for k, v in p.get("ratio_vs_atrest", {}).items()) or "-"
+            med = f"{p['wall_s']['median']:.1f}" if "wall_s" in p else "-"
+            lines.append(f"| {p['tool']} | {p['status']} | {med} | {ratio} |")
+    return "\n".join(lines)
 
 
 def run_once(cmd, timeout, accepted=ACCEPTED_EXIT_CODES, cwd=None, timeout_error=HarnessFailure):
@@ -234,6 +363,59 @@ def host_info():
             "python": platform.python_version()}
 
 
+def write_report(args, report):
+    os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+    tmp = args.results + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.results)
+
+
+def run_tf(args, report, shown):
+    for corpus in args.corpus:
+        with open(corpus.rstrip("/") + ".manifest.json") as f:
+            manifest = json.load(f)
+        target = tf_target(args.kind, corpus, manifest)
+        load = os.getloadavg()[0]
+        what = (f"{manifest['tf_files']:,} .tf files ({manifest['files']:,} files), {manifest['roots']:,} roots"
+                if args.kind == "tf" else f"plan of {manifest['services']:,} services")
+        print(f"measure: {what}, {manifest['resources']:,} resources ({manifest['bytes'] / 2**20:.1f} MiB); "
+              f"load average {load:.2f}; warming up", file=sys.stderr)
+        run_once(scan_command(args.atrest, target, "json", args.pin), args.timeout)
+        samples = {m: ([], [], []) for m in TF_MODES}
+        cat = []
+        for i in range(args.runs):
+            for fmt, jobs in TF_MODES:
+                wall, rss, code = run_once(scan_command(args.atrest, target, fmt, args.pin, jobs), args.timeout)
+                for bucket, value in zip(samples[(fmt, jobs)], (wall, rss, code)):
+                    bucket.append(value)
+                print(f"measure:   run {i + 1}/{args.runs} {fmt:4} jobs {jobs or 'default':7} {wall:8.3f} s "
+                      f"{rss / 1024:8.1f} MiB exit {code}", file=sys.stderr)
+            if args.kind == "tfplan":
+                wall, _, _ = run_once(["cat", target], args.timeout, (0,))
+                cat.append(wall)
+                print(f"measure:   run {i + 1}/{args.runs} cat {wall:8.4f} s", file=sys.stderr)
+        entries = []
+        for fmt, jobs in TF_MODES:
+            entry = summarize_tf(args.kind, *samples[(fmt, jobs)], manifest, shown(corpus), fmt, jobs)
+            entry["load_average_before"] = round(load, 2)
+            entry["load_average_after"] = round(os.getloadavg()[0], 2)
+            entries.append(entry)
+        report["results"] += entries
+        if cat:
+            median_s = statistics.median(cat)
+            report["disk"].append({"corpus": shown(corpus), "target": shown(target), "command": "cat PLAN > /dev/null",
+                                   "runs": len(cat), "wall_s": {"median": round(median_s, 5), "min": round(min(cat), 5),
+                                                                "max": round(max(cat), 5),
+                                                                "samples": [round(x, 5) for x in cat]},
+                                   "mib_per_s": round(manifest["bytes"] / 2**20 / median_s) if median_s > 0 else None})
+        if not args.no_peers:
+            for p in time_tf_peers(args, corpus, manifest, entries):
+                p["corpus"] = shown(corpus)
+                report["peers"].append(p)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--atrest", required=True)
@@ -243,12 +425,13 @@ def main(argv):
     ap.add_argument("--repo", help="repository root, for relative paths and the commit id")
     ap.add_argument("--pin", type=int, help="run atrest on this CPU only (taskset -c)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds before one run counts as hung")
-    ap.add_argument("--kind", choices=("snapshot", "cfn"), default="snapshot",
-                    help="corpus kind: snapshot (gen_corpus.py) or cfn (gen_cfn.py)")
+    ap.add_argument("--kind", choices=("snapshot", "cfn", "tf", "tfplan"), default="snapshot",
+                    help="corpus kind: snapshot (gen_corpus.py), cfn (gen_cfn.py), tf (gen_tf.py) or tfplan (gen_plan.py)")
+    ap.add_argument("--no-peers", action="store_true", help="tf, tfplan: do not run checkov, trivy or tfsec")
     ap.add_argument("--peer-corpus", action="append", default=[],
                     help="cfn: also time cfn-lint on this corpus (one of the --corpus dirs; repeatable)")
-    ap.add_argument("--peer-runs", type=int, default=1, help="cfn: timed cfn-lint runs per peer corpus")
-    ap.add_argument("--peer-timeout", type=float, default=900, help="cfn: seconds before a cfn-lint run is abandoned")
+    ap.add_argument("--peer-runs", type=int, default=1, help="cfn: timed cfn-lint runs per peer corpus (tf, tfplan: per peer)")
+    ap.add_argument("--peer-timeout", type=float, default=900, help="seconds before a peer run is abandoned")
     ap.add_argument("--peer-cmd", default="cfn-lint", help="cfn: the cfn-lint executable")
     args = ap.parse_args(argv)
     if args.runs < 1:
@@ -287,6 +470,22 @@ def main(argv):
     if args.kind == "cfn":
         report["kind"] = "cfn"
         report["peers"] = []
+    if args.kind in ("tf", "tfplan"):
+        report["kind"] = args.kind
+        report["settings"]["modes"] = [{"format": f, "jobs": j} for f, j in TF_MODES]
+        report["settings"]["command"] = ("atrest scan " + ("PLAN" if args.kind == "tfplan" else "DIR")
+                                         + " --format {json|text} --output /dev/null --quiet [--jobs 1]")
+        report["disk"] = []
+        report["peers"] = []
+        try:
+            run_tf(args, report, shown)
+        except HarnessFailure as e:
+            print(f"measure: harness failure: {e}", file=sys.stderr)
+            return 1
+        write_report(args, report)
+        print(markdown_tf(args.kind, report["results"], report["disk"], report["peers"]))
+        print(f"\nmeasure: results written to {args.results}", file=sys.stderr)
+        return 0
 
     try:
         for corpus in args.corpus:
@@ -321,12 +520,7 @@ def main(argv):
         print(f"measure: harness failure: {e}", file=sys.stderr)
         return 1
 
-    os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
-    tmp = args.results + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(report, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, args.results)
+    write_report(args, report)
     print(markdown_cfn(report["results"], report["peers"]) if args.kind == "cfn" else markdown(report["results"]))
     print(f"\nmeasure: results written to {args.results}", file=sys.stderr)
     return 0

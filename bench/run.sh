@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Times whole `atrest scan` processes over generated snapshot or CloudFormation corpora, or live against moto (see bench/README.md).
+# Times whole `atrest scan` processes over generated snapshot, CloudFormation or Terraform corpora, or live against moto (see bench/README.md).
 #
-#   bench/run.sh [--kind snapshot|cfn|live] [--runs 5] [--atrest PATH] [--sizes A,B] [--seed 1] [--pin CPU]
+#   bench/run.sh [--kind snapshot|cfn|tf|tfplan|live] [--runs 5] [--atrest PATH] [--sizes A,B] [--seed 1] [--pin CPU]
 #                [--peer-sizes A,B|none] [--peer-runs 1]
 #
 # snapshot (default): sizes in resources (10000,100000), corpora in bench/.corpus/<size>-<seed>/,
 # results in bench/results/latest.json. cfn: sizes in templates (1000,10000), corpora in
 # bench/.corpus/cfn-<size>-<seed>/, cfn-lint also timed on --peer-sizes (1000), results in
-# bench/results/latest-cfn.json. live: bench/live.py (moto + fault proxy, 20 ms per call, 3 runs
-# by default; --sizes/--seed/--peer-* do not apply), results in bench/results/latest-live.json.
-# Corpora are reused. Prints a markdown table. Exit: 0 done, 1 harness failure (atrest exited other
-# than 0/1/3, crashed, or the generator failed), 2 usage error or no atrest binary.
+# bench/results/latest-cfn.json. tf: sizes in .tf files (10000), corpora in bench/.corpus/tf-<size>-<seed>/,
+# results in bench/results/latest-tf.json. tfplan: sizes in MiB of plan JSON (100), the plan in
+# bench/.corpus/tfplan-<size>-<seed>/plan.json, results in bench/results/latest-tfplan.json; both time
+# --jobs 1 too, and checkov/trivy/tfsec when installed (--peer-sizes none skips them). live: bench/live.py
+# (moto + fault proxy, 20 ms per call, 3 runs by default; --sizes/--seed/--peer-* do not apply), results
+# in bench/results/latest-live.json. Corpora are reused. Prints a markdown table. Exit: 0 done, 1 harness
+# failure (atrest exited other than 0/1/3, crashed, or the generator failed), 2 usage error or no atrest binary.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +28,7 @@ pin=""
 peer_sizes=""
 peer_runs=1
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -61,13 +64,23 @@ case "$kind" in
     [ -n "$peer_sizes" ] || peer_sizes=1000
     generator="$here/gen_cfn.py"; count_flag=--templates; prefix="cfn-"
     results="$here/results/latest-cfn.json" ;;
+  tf|tfplan)
+    [ -z "$peer_sizes" ] || [ "$peer_sizes" = none ] || die "--peer-sizes takes only 'none' with --kind $kind (peers run on every size when installed)"
+    if [ "$kind" = tf ]; then
+      [ -n "$sizes" ] || sizes="10000"
+      generator="$here/gen_tf.py"; count_flag=--files; prefix="tf-"
+    else
+      [ -n "$sizes" ] || sizes="100"
+      generator="$here/gen_plan.py"; count_flag=--size-mb; prefix="tfplan-"
+    fi
+    results="$here/results/latest-$kind.json" ;;
   live)
     [ -z "$sizes" ] || die "--sizes does not apply to --kind live (bench/live.py has --tables, --dax, ...)"
     [ "$seed" = 1 ] || die "--seed does not apply to --kind live"
     [ -z "$peer_sizes" ] && [ "$peer_runs" = 1 ] || die "--peer-sizes and --peer-runs do not apply to --kind live"
     [ -n "$runs" ] || runs=3
     results="$here/results/latest-live.json" ;;
-  *) die "--kind must be snapshot, cfn or live, got '$kind'" ;;
+  *) die "--kind must be snapshot, cfn, tf, tfplan or live, got '$kind'" ;;
 esac
 [ -n "$runs" ] || runs=5
 
@@ -123,7 +136,13 @@ for size in "${size_list[@]}"; do
   if ! corpus_is_current "$dir" "$manifest"; then
     rm -rf "$dir" "$dir.partial" "$manifest"
     echo "run.sh: generating $size ${count_flag#--} (seed $seed) into ${dir#"$root"/}" >&2
-    python3 "$generator" "$count_flag" "$size" --seed "$seed" --out "$dir.partial" \
+    if [ "$kind" = tfplan ]; then  # one file, in a directory of its own
+      mkdir -p "$dir.partial"
+      out="$dir.partial/plan.json"
+    else
+      out="$dir.partial"
+    fi
+    python3 "$generator" "$count_flag" "$size" --seed "$seed" --out "$out" \
       --manifest "$dir.partial.manifest.json" >&2 || { echo "run.sh: corpus generation failed" >&2; exit 1; }
     mv "$dir.partial" "$dir"
     mv "$dir.partial.manifest.json" "$manifest"
@@ -138,4 +157,8 @@ measure=(python3 "$here/measure.py" --atrest "$atrest" --runs "$runs"
          --results "$results" --repo "$root")
 [ -n "$pin" ] && measure+=(--pin "$pin")
 [ "$kind" = cfn ] && measure+=(--kind cfn --peer-runs "$peer_runs")
+if [ "$kind" = tf ] || [ "$kind" = tfplan ]; then
+  measure+=(--kind "$kind" --peer-runs "$peer_runs")
+  [ "$peer_sizes" = none ] && measure+=(--no-peers)
+fi
 exec "${measure[@]}" "${corpus_args[@]}"

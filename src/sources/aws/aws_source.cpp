@@ -191,7 +191,7 @@ class LiveScan {
     *next = [this, &a, region, &op, paging, input, page, end, state, next](const std::string& token) {
       CallInput in = input(token);
       in.urgent = true;
-      call(a, region, op, std::move(in), [this, &op, region, paging, page, end, state, next, sent = token](CallResult r) {
+      call(a, region, op, std::move(in), [paging, page, end, state, next, sent = token](CallResult r) {
         if (!r.ok) {
           end(&r);
           *next = nullptr;  // breaks the self-reference

@@ -903,7 +903,9 @@ class PlanReader {
   // Without an attribute (aws_kms_key.k[var.i].arn: a dynamic index ends what references
   // show) any top-level string attribute may hold it; ARNs and ids are unique.
   std::string_view instance_with(const std::string& base, std::string_view attr, std::string_view text) {
-    auto [it, fresh] = by_value_.try_emplace(base + "\n" + std::string(attr));
+    auto emplaced = by_value_.try_emplace(base + "\n" + std::string(attr));
+    auto it = emplaced.first;  // not a structured binding: clang 14 cannot capture those
+    const bool fresh = emplaced.second;
     auto instances = bases_.find(base);
     if (fresh && instances != bases_.end()) {
       auto index = [&](std::string_view value, std::string_view address) {

@@ -25,45 +25,73 @@ struct Value {
   std::string ref;     // address of the configuration resource this value is an attribute of
   hcl::Pos pos;        // where it was written (0:0 when computed)
 
-  static Value null_at(hcl::Pos p) { Value v; v.pos = p; return v; }
-  static Value of_bool(bool b, hcl::Pos p = {}) { Value v; v.kind = Kind::kBool; v.boolean = b; v.pos = p; return v; }
-  static Value of_number(double n, hcl::Pos p = {}) { Value v; v.kind = Kind::kNumber; v.number = n; v.pos = p; return v; }
-  static Value of_string(std::string s, hcl::Pos p = {}) {
-    Value v; v.kind = Kind::kString; v.text = std::move(s); v.pos = p; return v;
-  }
-  static Value unknown(std::string why, hcl::Pos p = {}, std::string ref = {}) {
-    Value v; v.kind = Kind::kUnknown; v.text = std::move(why); v.pos = p; v.ref = std::move(ref); return v;
-  }
-  static Value failure(std::string why, hcl::Pos p = {}) {
-    Value v = unknown(std::move(why), p); v.error = true; return v;
-  }
-  static Value of_list(std::vector<Value> items, hcl::Pos p = {}) {
-    Value v; v.kind = Kind::kList; v.list = std::move(items); v.pos = p; return v;
-  }
-  static Value of_map(hcl::Pos p = {}) { Value v; v.kind = Kind::kMap; v.pos = p; return v; }
+  // Defined below the struct: clang (with libstdc++) needs Value complete before anything
+  // instantiates std::pair<std::string, Value>, the special members included.
+  Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+  ~Value();
+
+  static Value null_at(hcl::Pos p);
+  static Value of_bool(bool b, hcl::Pos p = {});
+  static Value of_number(double n, hcl::Pos p = {});
+  static Value of_string(std::string s, hcl::Pos p = {});
+  static Value unknown(std::string why, hcl::Pos p = {}, std::string ref = {});
+  static Value failure(std::string why, hcl::Pos p = {});
+  static Value of_list(std::vector<Value> items, hcl::Pos p = {});
+  static Value of_map(hcl::Pos p = {});
 
   bool is(Kind k) const { return kind == k; }
   bool is_unknown() const { return kind == Kind::kUnknown; }
-  const Value* get(std::string_view key) const {
-    for (const auto& [k, v] : map) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  Value* get(std::string_view key) {
-    for (auto& [k, v] : map) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  void set(std::string key, Value v) {
-    if (Value* existing = get(key)) {
-      *existing = std::move(v);
-    } else {
-      map.emplace_back(std::move(key), std::move(v));
-    }
-  }
+  const Value* get(std::string_view key) const;
+  Value* get(std::string_view key);
+  void set(std::string key, Value v);
 };
+
+inline Value::Value() = default;
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+inline Value::~Value() = default;
+
+inline Value Value::null_at(hcl::Pos p) { Value v; v.pos = p; return v; }
+inline Value Value::of_bool(bool b, hcl::Pos p) { Value v; v.kind = Kind::kBool; v.boolean = b; v.pos = p; return v; }
+inline Value Value::of_number(double n, hcl::Pos p) { Value v; v.kind = Kind::kNumber; v.number = n; v.pos = p; return v; }
+inline Value Value::of_string(std::string s, hcl::Pos p) {
+  Value v; v.kind = Kind::kString; v.text = std::move(s); v.pos = p; return v;
+}
+inline Value Value::unknown(std::string why, hcl::Pos p, std::string ref) {
+  Value v; v.kind = Kind::kUnknown; v.text = std::move(why); v.pos = p; v.ref = std::move(ref); return v;
+}
+inline Value Value::failure(std::string why, hcl::Pos p) {
+  Value v = unknown(std::move(why), p); v.error = true; return v;
+}
+inline Value Value::of_list(std::vector<Value> items, hcl::Pos p) {
+  Value v; v.kind = Kind::kList; v.list = std::move(items); v.pos = p; return v;
+}
+inline Value Value::of_map(hcl::Pos p) { Value v; v.kind = Kind::kMap; v.pos = p; return v; }
+inline const Value* Value::get(std::string_view key) const {
+  for (const auto& [k, v] : map) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+inline Value* Value::get(std::string_view key) {
+  for (auto& [k, v] : map) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+inline void Value::set(std::string key, Value v) {
+  if (Value* existing = get(key)) {
+    *existing = std::move(v);
+  } else {
+    map.emplace_back(std::move(key), std::move(v));
+  }
+}
 
 // One resource instance of a configuration or plan, ready to be mapped into the inventory.
 // Nested blocks are lists of maps under the block's type name, as plan JSON writes them.
