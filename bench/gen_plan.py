@@ -350,7 +350,6 @@ class Service:
         inst = Inst([(self.call, None)] + sub, rtype, name, key)
         inst.action = action
         inst.depends = list(depends)
-        creating = action in ("create", "replace")
         v = value(rtype, attrs, self.tags if tags else None)
         ctx.setdefault("id", attrs.get("name") or name)
         inst.new = (v, ctx)
@@ -1291,8 +1290,6 @@ def main(argv):
     os.replace(tmp, args.out)
     size = os.path.getsize(args.out)
     elapsed = time.monotonic() - started
-    _mapped = {"aws_dax_cluster", "aws_dynamodb_table", "aws_elasticache_replication_group", "aws_elasticache_cluster",
-              "aws_elasticache_serverless_cache", "aws_dax_subnet_group", "aws_kms_key"}
     checked = {"aws_dax_cluster", "aws_dynamodb_table", "aws_elasticache_replication_group", "aws_elasticache_cluster",
                "aws_elasticache_serverless_cache"}
     if args.manifest:

@@ -16,9 +16,12 @@ call, laid out as real repositories are:
     <repo>/services/<service>/             roots with their own ./modules/...
 
 Each root has main.tf, variables.tf, outputs.tf and locals.tf, usually terraform.tfvars, and
-often versions.tf, providers.tf, backend.tf, data.tf, iam.tf, lambda.tf, s3.tf, sqs.tf and
-monitoring.tf; it calls 2-4 of the local modules (with count, for_each, or once), sometimes a
-registry module, and declares resources of its own. The modules hold the types atrest reads
+often versions.tf, providers.tf, backend.tf, data.tf, iam.tf, lambda.tf, s3.tf, sqs.tf,
+monitoring.tf and one file per module call (kms.tf, tables.tf, dax.tf, cache.tf); what has no
+file of its own is in main.tf. It calls 2-4 of the local modules (with count, for_each, or
+once), sometimes a registry module, and declares resources of its own. Which files exist is
+planned before anything is written, so the count is exact: optional files are folded back into
+main.tf (or, for tiny corpora, roots dropped) until it is. The modules hold the types atrest reads
 (aws_dax_cluster, aws_dax_subnet_group, aws_dynamodb_table with server_side_encryption,
 point_in_time_recovery, replica, ttl and GSIs, often as dynamic blocks; aws_elasticache_
 replication_group for Valkey and Redis OSS, aws_elasticache_cluster for Memcached,
@@ -263,19 +266,6 @@ def render_file(items, comment="#"):
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
-
-
-def tf_json_value(v):
-    """A value for Terraform's JSON syntax: strings are templates there, Raw becomes "${...}"."""
-    if isinstance(v, Raw):
-        return "${" + v.text + "}"
-    if isinstance(v, dict):
-        return {k: tf_json_value(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [tf_json_value(x) for x in v]
-    if isinstance(v, str):
-        return v.replace("${", "$${")
-    return v
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,7 +558,7 @@ def assume_role_policy(service):
                "})")
 
 
-def versions_block(r, with_random=False):
+def versions_block(r):
     t = Block("terraform")
     t.a("required_version", Raw(r.choice(TF_VERSIONS)))
     rp = t.b("required_providers")
@@ -2710,13 +2700,9 @@ def write_unit(w, unit, r, plan):
             items = [("raw", [rule, f"{comment} {title}", rule])] + list(items)
         w.write(f"{unit.path}/{name}", render_file(items, comment), True)
     for name, doc in sorted(unit.json_files.items()):
-        w.write(f"{unit.path}/{name}", json.dumps(tf_json_value_doc(doc), indent=2) + "\n", True)
+        w.write(f"{unit.path}/{name}", json.dumps(doc, indent=2) + "\n", True)
     for name, text in sorted(unit.other_files.items()):
         w.write(f"{unit.path}/{name}", text, False)
-
-
-def tf_json_value_doc(doc):
-    return doc  # written already in Terraform JSON syntax
 
 
 def build_group(seed, g, w, stats):

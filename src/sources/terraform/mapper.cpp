@@ -100,6 +100,10 @@ class Mapper {
   Inventory& inventory_;
   std::unordered_map<std::string, const ResourceInstance*> by_address_;
   std::unordered_set<std::string> group_ids_;  // replication_group_id of the configuration's groups
+  std::unordered_map<std::string, std::vector<const ResourceInstance*>> role_policies_;  // role address or "name:N"
+  bool role_policies_indexed_ = false;
+  std::unordered_map<std::string, IamRole*> roles_by_key_;      // address and "name:N", built on first attachment
+  std::unordered_map<std::string, IamPolicy*> policies_by_id_;
   std::unordered_map<std::string, std::string> alias_names_;    // alias address -> alias name
   std::unordered_map<std::string, std::string> alias_targets_;  // alias address -> key address or id
   size_t added_ = 0;
@@ -487,7 +491,9 @@ class Mapper {
     std::string member_of_unknown;
     if (type == ResourceType::kElastiCacheCacheCluster && inst.unknown_why.empty()) {
       const Value* group = a.get("replication_group_id");
-      if (group != nullptr && !group->is(Kind::kNull) && !group_in_configuration(*group)) {
+      // The provider records "" for a cluster in no group (plans show it): that is no group.
+      const bool no_group = group == nullptr || group->is(Kind::kNull) || (group->is(Kind::kString) && group->text.empty());
+      if (!no_group && !group_in_configuration(*group)) {
         member_of_unknown = group->is_unknown()
                                 ? fmt::format("replication_group_id: {}", group->text)
                                 : fmt::format("the cluster belongs to replication group {}, which is not in the configuration",
@@ -656,11 +662,27 @@ class Mapper {
         if (doc.is_unknown()) known = false;
       }
     }
-    // aws_iam_role_policy resources naming this role add their documents.
-    for (const ResourceInstance& r : instances_) {
-      if (r.type != "aws_iam_role_policy") continue;
-      const Value* target = r.attributes.get("role");
-      if (target == nullptr || !(target->ref == inst.address || (target->is(Kind::kString) && name_of(inst) == target->text))) continue;
+    // aws_iam_role_policy resources naming this role (by reference or name) add their documents.
+    if (role_policies_.empty() && !role_policies_indexed_) {
+      role_policies_indexed_ = true;
+      for (const ResourceInstance& r : instances_) {
+        if (r.type != "aws_iam_role_policy") continue;
+        const Value* target = r.attributes.get("role");
+        if (target == nullptr) continue;
+        if (!target->ref.empty()) role_policies_[target->ref].push_back(&r);
+        if (target->is(Kind::kString)) role_policies_["name:" + target->text].push_back(&r);
+      }
+    }
+    std::vector<const ResourceInstance*> mine;
+    for (const std::string& key : {inst.address, "name:" + name_of(inst)}) {
+      auto it = role_policies_.find(key);
+      if (it == role_policies_.end()) continue;
+      for (const ResourceInstance* r : it->second) {
+        if (std::find(mine.begin(), mine.end(), r) == mine.end()) mine.push_back(r);
+      }
+    }
+    for (const ResourceInstance* rp : mine) {
+      const ResourceInstance& r = *rp;
       Field<std::string> doc = document_of(r.attributes.get("policy"), "policy", r.pos);
       if (doc.is_known()) docs.push_back(doc.value());
       if (doc.is_unknown()) known = false;
@@ -691,18 +713,28 @@ class Mapper {
     Field<std::string> role = id_of(inst.attributes.get("role"), "role", inst.pos);
     Field<std::string> arn = id_of(inst.attributes.get("policy_arn"), "policy_arn", inst.pos);
     if (!role.is_known() || !arn.is_known()) return;
-    for (IamRole& r : inventory_.mutable_iam_roles()) {
-      if (r.origin.canonical_file != context_.scope || !r.managed_policy_arns.is_known()) continue;
-      if (r.id != role.value() && name_of(*by_address_.at(r.id)) != role.value()) continue;
-      std::vector<std::string> arns = r.managed_policy_arns.value();
-      arns.push_back(arn.value());
-      r.managed_policy_arns = Field<std::vector<std::string>>::known(std::move(arns)).at(inst.pos.line, inst.pos.column);
+    if (roles_by_key_.empty() && policies_by_id_.empty()) {  // indexed once: no scan per attachment
+      for (IamRole& r : inventory_.mutable_iam_roles()) {
+        if (r.origin.canonical_file != context_.scope) continue;
+        roles_by_key_.emplace(r.id, &r);
+        if (auto it = by_address_.find(r.id); it != by_address_.end()) roles_by_key_.emplace("name:" + name_of(*it->second), &r);
+      }
+      for (IamPolicy& p : inventory_.mutable_iam_policies()) {
+        if (p.origin.canonical_file == context_.scope) policies_by_id_.emplace(p.id, &p);
+      }
     }
-    for (IamPolicy& p : inventory_.mutable_iam_policies()) {
-      if (p.origin.canonical_file != context_.scope || p.id != arn.value() || !p.attached_roles.is_known()) continue;
-      std::vector<std::string> roles = p.attached_roles.value();
+    IamRole* r = nullptr;
+    if (auto it = roles_by_key_.find(role.value()); it != roles_by_key_.end()) r = it->second;
+    else if (auto byname = roles_by_key_.find("name:" + role.value()); byname != roles_by_key_.end()) r = byname->second;
+    if (r != nullptr && r->managed_policy_arns.is_known()) {
+      std::vector<std::string> arns = r->managed_policy_arns.value();
+      arns.push_back(arn.value());
+      r->managed_policy_arns = Field<std::vector<std::string>>::known(std::move(arns)).at(inst.pos.line, inst.pos.column);
+    }
+    if (auto it = policies_by_id_.find(arn.value()); it != policies_by_id_.end() && it->second->attached_roles.is_known()) {
+      std::vector<std::string> roles = it->second->attached_roles.value();
       roles.push_back(role.value());
-      p.attached_roles = Field<std::vector<std::string>>::known(std::move(roles)).at(inst.pos.line, inst.pos.column);
+      it->second->attached_roles = Field<std::vector<std::string>>::known(std::move(roles)).at(inst.pos.line, inst.pos.column);
     }
   }
 

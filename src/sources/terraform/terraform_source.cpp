@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -34,10 +35,19 @@ constexpr size_t kMaxFileBytes = 64u << 20;
 constexpr int kMaxModuleDepth = 32;
 constexpr size_t kMaxInstances = 10000;  // per resource or module block
 
+// realpath() walks every component with a system call each; module paths repeat a lot.
 std::string canonical(const std::string& path) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::string> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = cache.find(path); it != cache.end()) return it->second;
+  }
   char buf[PATH_MAX];
-  if (realpath(path.c_str(), buf) != nullptr) return buf;
-  return path;
+  std::string out = realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+  std::lock_guard<std::mutex> lock(mu);
+  cache.emplace(path, out);
+  return out;
 }
 
 std::string join_path(const std::string& dir, const std::string& rel) {
