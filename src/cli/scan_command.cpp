@@ -139,7 +139,10 @@ int run_scan(const ScanOptions& options) {
   // Input errors always reach stderr, one line each; --quiet only shortens the report.
   for (const InputSummary& in : scan.inputs) {
     for (const std::string& e : in.errors) fmt::print(stderr, "atrest: error: {}\n", e);
-    for (const std::string& n : in.notes) fmt::print(stderr, "atrest: note: {}\n", n);
+    // Notes say what was left out by design; --quiet keeps them to the reports.
+    if (!options.quiet) {
+      for (const std::string& n : in.notes) fmt::print(stderr, "atrest: note: {}\n", n);
+    }
   }
   bool write_failed;
   {

@@ -989,14 +989,25 @@ std::vector<InputSummary> load_terraform(const std::vector<std::string>& dirs, c
       if (is_local_source(source)) todo.push_back(canonical(join_path(it->second->dir, source)));
     }
   }
-  std::vector<InputSummary> summaries;
+  std::vector<size_t> roots;  // index into dirs
   std::set<std::string> evaluated;
   for (size_t i = 0; i < dirs.size(); ++i) {
     const std::string& c = given_canonical[i];
     const bool is_root = !called.count(c) || !reached.count(c);
-    if (!is_root || !evaluated.insert(c).second) continue;
+    if (is_root && evaluated.insert(c).second) roots.push_back(i);
+  }
+  // Roots are independent (the parsed modules are only read): evaluate them in parallel, each
+  // into its own inventory, and merge in order so the result does not depend on the threads.
+  struct RootResult {
+    InputSummary summary;
+    Inventory inventory;
+  };
+  std::vector<RootResult> results(roots.size());
+  auto evaluate = [&](size_t r) {
+    const size_t i = roots[r];
+    const std::string& c = given_canonical[i];
     const ModuleSource& src = *modules.at(c);
-    InputSummary& summary = summaries.emplace_back();
+    InputSummary& summary = results[r].summary;
     summary.kind = SourceKind::kTerraform;
     summary.source = dirs[i];
     summary.errors = src.errors;
@@ -1010,7 +1021,7 @@ std::vector<InputSummary> load_terraform(const std::vector<std::string>& dirs, c
     // Files read: the root's and every module's it reached.
     std::set<const std::string*> files;
     for (const ParsedFile& f : src.files) files.insert(f.path);
-    for (const tf::ResourceInstance& r : instances) files.insert(r.file);
+    for (const tf::ResourceInstance& inst : instances) files.insert(inst.file);
     summary.files_read = files.size();
     summary.files_recognised = files.size();
     tf::MapContext context;
@@ -1018,7 +1029,28 @@ std::vector<InputSummary> load_terraform(const std::vector<std::string>& dirs, c
     context.scope = intern(c);
     context.account = options.account.empty() ? nullptr : intern(options.account);
     context.region = options.region.empty() ? nullptr : intern(options.region);
-    summary.resources = tf::map_resources(instances, context, inventory);
+    summary.resources = tf::map_resources(instances, context, results[r].inventory);
+  };
+  std::atomic<size_t> next_root{0};
+  auto worker = [&] {
+    for (size_t r = next_root++; r < roots.size(); r = next_root++) {
+      try {
+        evaluate(r);
+      } catch (const std::bad_alloc&) {
+        results[r].inventory = Inventory();
+        results[r].summary.errors.push_back(fmt::format("{}: out of memory while evaluating it", dirs[roots[r]]));
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t j = 1; j < std::min(jobs, roots.size()); ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  std::vector<InputSummary> summaries;
+  summaries.reserve(results.size());
+  for (RootResult& result : results) {
+    inventory.absorb(std::move(result.inventory));
+    summaries.push_back(std::move(result.summary));
   }
   return summaries;
 }
