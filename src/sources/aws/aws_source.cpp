@@ -71,6 +71,18 @@ std::string key_id_of(std::string_view ref) {
   return std::string(slash == std::string_view::npos ? ref : ref.substr(slash + 5));
 }
 
+// Request bodies of a JSON list operation: `limit` (e.g. "\"MaxResults\":100", may be
+// empty) plus the page token under `token_in` after the first page.
+std::function<CallInput(const std::string&)> json_pages(std::string limit, std::string token_in) {
+  return [limit = std::move(limit), token_in = std::move(token_in)](const std::string& token) {
+    CallInput in;
+    std::string fields = limit;
+    if (!token.empty()) fields += (fields.empty() ? "" : ",") + json_quote(token_in) + ":" + json_quote(token);
+    in.json = "{" + fields + "}";
+    return in;
+  };
+}
+
 struct Account {
   std::string label;        // how the user named it: a role ARN, an org account, the caller
   std::string expected_id;  // the account a role ARN or the org listing names; may be empty
@@ -197,33 +209,37 @@ class LiveScan {
           *next = nullptr;  // breaks the self-reference
           return;
         }
-        std::string token = json_string(r.json, paging.token_out);
-        if (!token.empty() && token == sent) {
-          // The service handed back the token it was given: this page is the one already read.
+        // One parse for the token and, for KMS, the Truncated flag.
+        std::string token;
+        bool more = false;
+        {
+          thread_local simdjson::dom::parser parser;
+          simdjson::dom::element doc;
+          std::string_view t;
+          const bool parsed = parser.parse(r.json).get(doc) == simdjson::SUCCESS;
+          if (parsed && doc[paging.token_out].get(t) == simdjson::SUCCESS) token = t;
+          bool truncated = true;
+          if (paging.more != nullptr && (!parsed || doc[paging.more].get(truncated) != simdjson::SUCCESS)) {
+            truncated = false;
+          }
+          more = !token.empty() && truncated;
+        }
+        auto stop_loop = [&](const char* why) {
           CallResult loop;
           loop.error_code = "PaginationLoop";
-          loop.error_message = "the service returned the pagination token it was sent; the list is incomplete";
+          loop.error_message = why;
           loop.attempts = 1;
           end(&loop);
           *next = nullptr;
+        };
+        if (!token.empty() && token == sent) {
+          // The service handed back the token it was given: this page is the one already read.
+          stop_loop("the service returned the pagination token it was sent; the list is incomplete");
           return;
         }
         page(r.json);
-        bool more = !token.empty();
-        if (paging.more != nullptr) {
-          thread_local simdjson::dom::parser parser;
-          simdjson::dom::element doc;
-          bool truncated = false;
-          if (parser.parse(r.json).get(doc) != simdjson::SUCCESS || doc[paging.more].get(truncated) != simdjson::SUCCESS) truncated = false;
-          more = more && truncated;
-        }
         if (more && (!state->seen.insert(token).second || ++state->pages > 100000)) {
-          CallResult loop;
-          loop.error_code = "PaginationLoop";
-          loop.error_message = "the service returned a pagination token it had already returned; the list is incomplete";
-          loop.attempts = 1;
-          end(&loop);
-          *next = nullptr;
+          stop_loop("the service returned a pagination token it had already returned; the list is incomplete");
           return;
         }
         if (!more) {
@@ -262,6 +278,7 @@ class LiveScan {
       case ResourceType::kDaxCluster: { DaxCluster c; fill(c); inventory_.add(std::move(c)); break; }
       case ResourceType::kDynamoDbTable: { DynamoDbTable t; fill(t); inventory_.add(std::move(t)); break; }
       case ResourceType::kKmsKey: { KmsKey k; fill(k); inventory_.add(std::move(k)); break; }
+      case ResourceType::kEc2SecurityGroup: { SecurityGroup g; fill(g); inventory_.add(std::move(g)); break; }
       case ResourceType::kElastiCacheReplicationGroup:
       case ResourceType::kElastiCacheCacheCluster:
       case ResourceType::kElastiCacheServerlessCache: { ElastiCache c(type); fill(c); inventory_.add(std::move(c)); break; }
@@ -379,12 +396,7 @@ void LiveScan::start_region(Account& a, const std::string& region) {
 
 void LiveScan::scan_dax(Account& a, const std::string& region) {
   auto groups = std::make_shared<std::set<std::string>>();  // security groups the clusters use
-  paginate(a, region, ops::kDaxDescribeClusters, {"NextToken", "NextToken"},
-           [](const std::string& token) {
-             CallInput in;
-             in.json = token.empty() ? "{\"MaxResults\":100}" : "{\"MaxResults\":100,\"NextToken\":" + json_quote(token) + "}";
-             return in;
-           },
+  paginate(a, region, ops::kDaxDescribeClusters, {"NextToken", "NextToken"}, json_pages("\"MaxResults\":100", "NextToken"),
            [this, &a, region, groups](const std::string& json) {
              Inventory found;
              read_page(a, region, json, ops::kDaxDescribeClusters, {ResourceType::kDaxCluster}, found);
@@ -399,12 +411,7 @@ void LiveScan::scan_dax(Account& a, const std::string& region) {
            });
   // Subnet groups tell how far DAX can spread nodes; without them dax-multi-az judges by the
   // nodes alone, so a failure here is reported but leaves the clusters readable.
-  paginate(a, region, ops::kDaxDescribeSubnetGroups, {"NextToken", "NextToken"},
-           [](const std::string& token) {
-             CallInput in;
-             in.json = token.empty() ? "{\"MaxResults\":100}" : "{\"MaxResults\":100,\"NextToken\":" + json_quote(token) + "}";
-             return in;
-           },
+  paginate(a, region, ops::kDaxDescribeSubnetGroups, {"NextToken", "NextToken"}, json_pages("\"MaxResults\":100", "NextToken"),
            [this, &a, region](const std::string& json) { read(a, region, json, ops::kDaxDescribeSubnetGroups, inventory_); },
            [this, &a, region](const CallResult* error) {
              if (error != nullptr) {
@@ -431,15 +438,7 @@ void LiveScan::describe_security_groups(Account& a, const std::string& region, s
       std::string why = r.describe(ops::kEc2DescribeSecurityGroups, region);
       summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
       for (const std::string& id : chunk) {
-        SecurityGroup g;
-        g.id = id;
-        g.arn = Field<std::string>::absent();
-        g.account = a.id.empty() ? nullptr : intern(a.id);
-        g.region = intern(region);
-        g.origin.kind = SourceKind::kAws;
-        g.origin.api = intern("ec2:DescribeSecurityGroups");
-        g.read_error = intern(why);
-        inventory_.add(std::move(g));
+        add_unreadable(a, region, ResourceType::kEc2SecurityGroup, id, ops::kEc2DescribeSecurityGroups, why);
       }
     });
   }
@@ -447,12 +446,7 @@ void LiveScan::describe_security_groups(Account& a, const std::string& region, s
 
 void LiveScan::scan_tables(Account& a, const std::string& region) {
   paginate(a, region, ops::kDynamoDbListTables, {"ExclusiveStartTableName", "LastEvaluatedTableName"},
-           [](const std::string& token) {
-             CallInput in;
-             in.json = token.empty() ? "{\"Limit\":100}"
-                                     : "{\"Limit\":100,\"ExclusiveStartTableName\":" + json_quote(token) + "}";
-             return in;
-           },
+           json_pages("\"Limit\":100", "ExclusiveStartTableName"),
            [this, &a, region](const std::string& json) {
              simdjson::dom::parser parser;
              simdjson::dom::element doc;
@@ -590,12 +584,7 @@ void LiveScan::request_key(Account& a, const std::string& resource_region, const
   std::string region = parse_arn(ref, arn) && !arn.region.empty() ? std::string(arn.region) : resource_region;
   if (!a.requested_keys.insert(region + '|' + ref).second) return;
   if (a.alias_regions.insert(region).second) {
-    paginate(a, region, ops::kKmsListAliases, {"Marker", "NextMarker", "Truncated"},
-             [](const std::string& token) {
-               CallInput in;
-               in.json = token.empty() ? "{\"Limit\":100}" : "{\"Limit\":100,\"Marker\":" + json_quote(token) + "}";
-               return in;
-             },
+    paginate(a, region, ops::kKmsListAliases, {"Marker", "NextMarker", "Truncated"}, json_pages("\"Limit\":100", "Marker"),
              [this, &a, region](const std::string& json) { read(a, region, json, ops::kKmsListAliases, inventory_); },
              [this, &a, region](const CallResult* error) {
                // Without aliases an AWS managed key is still told by its KeyManager.
@@ -614,31 +603,24 @@ void LiveScan::request_key(Account& a, const std::string& resource_region, const
   auto finish = [this, &a, region, p] {
     if (--p->waiting > 0) return;
     if (!p->key.ok) {
+      // NotFound: KMS says the key does not exist, so its users cannot decrypt (a tombstone).
+      // Any other failure leaves the key unreadable.
+      const bool gone = p->key.error_code == "NotFoundException";
       std::string why = p->key.describe(ops::kKmsDescribeKey, region);
-      if (p->key.error_code == "NotFoundException") {
-        KmsKey k;
-        k.id = key_id_of(p->ref);
-        Arn parsed;
-        k.arn = parse_arn(p->ref, parsed) ? Field<std::string>::known(p->ref) : Field<std::string>::absent();
-        k.account = intern(parsed.account.empty() ? a.id : std::string(parsed.account));
-        k.region = intern(region);
-        k.origin.kind = SourceKind::kAws;
-        k.origin.api = intern("kms:DescribeKey");
-        k.deleted = true;  // KMS says it does not exist: its users cannot decrypt
-        inventory_.add(std::move(k));
-        return;
-      }
-      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
-      Arn parsed;
-      Account& owner = a;
+      if (!gone) summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
       KmsKey k;
       k.id = key_id_of(p->ref);
+      Arn parsed;
       k.arn = parse_arn(p->ref, parsed) ? Field<std::string>::known(p->ref) : Field<std::string>::absent();
-      k.account = intern(parsed.account.empty() ? owner.id : std::string(parsed.account));
+      k.account = intern(parsed.account.empty() ? a.id : std::string(parsed.account));
       k.region = intern(region);
       k.origin.kind = SourceKind::kAws;
       k.origin.api = intern("kms:DescribeKey");
-      k.read_error = intern(why);
+      if (gone) {
+        k.deleted = true;
+      } else {
+        k.read_error = intern(why);
+      }
       inventory_.add(std::move(k));
       return;
     }
@@ -685,12 +667,7 @@ void LiveScan::list_organization(Account& caller) {
   std::vector<std::pair<std::string, std::string>> members;  // id, name
   bool failed = false;
   bool page_error = false;
-  paginate(caller, home_region_, ops::kOrganizationsListAccounts, {"NextToken", "NextToken"},
-           [](const std::string& token) {
-             CallInput in;
-             in.json = token.empty() ? "{}" : "{\"NextToken\":" + json_quote(token) + "}";
-             return in;
-           },
+  paginate(caller, home_region_, ops::kOrganizationsListAccounts, {"NextToken", "NextToken"}, json_pages("", "NextToken"),
            [&members, &page_error](const std::string& json) {
              simdjson::dom::parser parser;
              simdjson::dom::element doc;

@@ -22,31 +22,6 @@ std::string number_text(double n) {
   return fmt::format("{}", n);
 }
 
-bool to_number(const Value& v, double& out) {
-  if (v.is(Kind::kNumber)) {
-    out = v.number;
-    return true;
-  }
-  if (v.is(Kind::kString) && !v.text.empty()) {
-    char* end = nullptr;
-    out = std::strtod(v.text.c_str(), &end);
-    return end != nullptr && *end == '\0' && std::isfinite(out);
-  }
-  return false;
-}
-
-bool to_bool(const Value& v, bool& out) {
-  if (v.is(Kind::kBool)) {
-    out = v.boolean;
-    return true;
-  }
-  // go-cty's string to bool conversion: "true"/"1" and "false"/"0".
-  if (v.is(Kind::kString) && (v.text == "true" || v.text == "false" || v.text == "1" || v.text == "0")) {
-    out = v.text == "true" || v.text == "1";
-    return true;
-  }
-  return false;
-}
 
 const char* kind_word(const Value& v) {
   switch (v.kind) {
@@ -167,6 +142,32 @@ Value from_dom(simdjson::dom::element e, int depth) {
 }
 
 }  // namespace
+
+bool to_number(const Value& v, double& out) {
+  if (v.is(Kind::kNumber)) {
+    out = v.number;
+    return true;
+  }
+  if (v.is(Kind::kString) && !v.text.empty()) {
+    char* end = nullptr;
+    out = std::strtod(v.text.c_str(), &end);
+    return end != nullptr && *end == '\0' && std::isfinite(out);
+  }
+  return false;
+}
+
+bool to_bool(const Value& v, bool& out) {
+  if (v.is(Kind::kBool)) {
+    out = v.boolean;
+    return true;
+  }
+  // go-cty's string to bool conversion: "true"/"1" and "false"/"0".
+  if (v.is(Kind::kString) && (v.text == "true" || v.text == "false" || v.text == "1" || v.text == "0")) {
+    out = v.text == "true" || v.text == "1";
+    return true;
+  }
+  return false;
+}
 
 bool equal(const Value& a, const Value& b) {
   if (a.kind != b.kind) return false;

@@ -76,6 +76,10 @@ class Evaluator {
 bool equal(const Value& a, const Value& b);
 // The first unknown inside a value (a list or map with an unknown element), or null.
 const Value* first_unknown(const Value& v);
+// Terraform's conversions of a primitive to a number ("2" too) and to a bool (go-cty's
+// "true"/"1", "false"/"0"); false when the value has no such form.
+bool to_number(const Value& v, double& out);
+bool to_bool(const Value& v, bool& out);
 // Terraform's string conversion of a primitive ("1.5", "true"); nullopt-like empty + false on failure.
 bool to_string(const Value& v, std::string& out);
 // Terraform's conversion of a value to a declared variable type ("bool", "number", "string",

@@ -15,18 +15,6 @@ namespace {
 
 using Kind = Value::Kind;
 
-bool number_of(const Value& v, double& out) {
-  if (v.is(Kind::kNumber)) {
-    out = v.number;
-    return true;
-  }
-  if (v.is(Kind::kString) && !v.text.empty()) {
-    char* end = nullptr;
-    out = std::strtod(v.text.c_str(), &end);
-    return *end == '\0' && std::isfinite(out);
-  }
-  return false;
-}
 
 Value fail(const std::string& fn, std::string_view why, hcl::Pos pos) {
   return Value::failure(fmt::format("{}(): {}", fn, why), pos);
@@ -70,11 +58,11 @@ Value format_call(const std::vector<Value>& args, hcl::Pos pos) {
       case 'q': out += to_json(Value::of_string(format_value(a))); break;
       case 't': out += a.is(Kind::kBool) ? (a.boolean ? "true" : "false") : format_value(a); break;
       case 'd':
-        if (!number_of(a, n)) return fail("format", "%d needs a number", pos);
+        if (!to_number(a, n)) return fail("format", "%d needs a number", pos);
         out += fmt::format("{}", static_cast<long long>(n));
         break;
       case 'f': case 'e': case 'g': {
-        if (!number_of(a, n)) return fail("format", "a float verb needs a number", pos);
+        if (!to_number(a, n)) return fail("format", "a float verb needs a number", pos);
         size_t dot = flags.find('.');
         int precision = dot == std::string::npos ? 6 : std::atoi(flags.c_str() + dot + 1);
         precision = std::clamp(precision, 0, 30);
@@ -234,7 +222,7 @@ Value Evaluator::call(const hcl::Expr& e) {
   }
   if (fn == "element" && args.size() == 2 && args[0].is(Kind::kList) && !args[0].list.empty() && !args[1].is_unknown()) {
     double n;
-    if (!number_of(args[1], n)) return fail(fn, "needs an index", pos);
+    if (!to_number(args[1], n)) return fail(fn, "needs an index", pos);
     return args[0].list[static_cast<size_t>(std::max(0.0, n)) % args[0].list.size()];
   }
   // The rest need known arguments.
@@ -326,7 +314,7 @@ Value Evaluator::call(const hcl::Expr& e) {
   if (fn == "substr") {
     std::string s;
     double off, len;
-    if (!str(0, s) || args.size() != 3 || !number_of(args[1], off) || !number_of(args[2], len)) {
+    if (!str(0, s) || args.size() != 3 || !to_number(args[1], off) || !to_number(args[2], len)) {
       return fail(fn, "needs a string, an offset and a length", pos);
     }
     if (off < 0) off = std::max(0.0, static_cast<double>(s.size()) + off);
@@ -350,7 +338,7 @@ Value Evaluator::call(const hcl::Expr& e) {
   }
   if (fn == "element") {
     double n;
-    if (args.size() != 2 || !args[0].is(Kind::kList) || !number_of(args[1], n)) return fail(fn, "needs a list and an index", pos);
+    if (args.size() != 2 || !args[0].is(Kind::kList) || !to_number(args[1], n)) return fail(fn, "needs a list and an index", pos);
     if (args[0].list.empty()) return fail(fn, "empty list", pos);
     size_t i = static_cast<size_t>(std::max(0.0, n)) % args[0].list.size();
     return args[0].list[i];
@@ -402,7 +390,7 @@ Value Evaluator::call(const hcl::Expr& e) {
   }
   if (fn == "slice") {
     double a, b;
-    if (args.size() != 3 || !args[0].is(Kind::kList) || !number_of(args[1], a) || !number_of(args[2], b) || a < 0 ||
+    if (args.size() != 3 || !args[0].is(Kind::kList) || !to_number(args[1], a) || !to_number(args[2], b) || a < 0 ||
         b < a || b > static_cast<double>(args[0].list.size())) {
       return fail(fn, "needs a list and a valid range", pos);
     }
@@ -422,9 +410,9 @@ Value Evaluator::call(const hcl::Expr& e) {
   }
   if (fn == "range") {
     double start = 0, end = 0, step = 1;
-    if (args.size() == 1 && number_of(args[0], end)) {
-    } else if (args.size() >= 2 && number_of(args[0], start) && number_of(args[1], end) &&
-               (args.size() == 2 || number_of(args[2], step))) {
+    if (args.size() == 1 && to_number(args[0], end)) {
+    } else if (args.size() >= 2 && to_number(args[0], start) && to_number(args[1], end) &&
+               (args.size() == 2 || to_number(args[2], step))) {
     } else {
       return fail(fn, "needs numbers", pos);
     }
@@ -444,14 +432,14 @@ Value Evaluator::call(const hcl::Expr& e) {
     double best = 0;
     for (size_t i = 0; i < args.size(); ++i) {
       double n;
-      if (!number_of(args[i], n)) return fail(fn, "needs numbers", pos);
+      if (!to_number(args[i], n)) return fail(fn, "needs numbers", pos);
       if (i == 0 || (fn == "min" ? n < best : n > best)) best = n;
     }
     return Value::of_number(best, pos);
   }
   if (fn == "abs" || fn == "ceil" || fn == "floor") {
     double n;
-    if (args.size() != 1 || !number_of(args[0], n)) return fail(fn, "needs a number", pos);
+    if (args.size() != 1 || !to_number(args[0], n)) return fail(fn, "needs a number", pos);
     return Value::of_number(fn == "abs" ? std::fabs(n) : fn == "ceil" ? std::ceil(n) : std::floor(n), pos);
   }
   // Functions whose result a scanner cannot know, or that read files or the clock.

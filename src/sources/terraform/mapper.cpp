@@ -52,10 +52,6 @@ Field<T> at(Field<T> f, hcl::Pos p) {
   return f.at(p.line, p.column);
 }
 
-std::string number_text(double n) {
-  if (std::floor(n) == n && std::fabs(n) < 1e15) return fmt::format("{}", static_cast<long long>(n));
-  return fmt::format("{}", n);
-}
 
 class Mapper {
  public:
@@ -137,11 +133,11 @@ class Mapper {
     hcl::Pos p = pos_or(v, where);
     switch (v->kind) {
       case Kind::kBool: return at(Field<bool>::known(v->boolean), p);
-      case Kind::kString:
-        // Terraform converts "true"/"1" and "false"/"0" to bool for a bool argument.
-        if (v->text == "true" || v->text == "1") return at(Field<bool>::known(true), p);
-        if (v->text == "false" || v->text == "0") return at(Field<bool>::known(false), p);
+      case Kind::kString: {
+        bool b;  // Terraform converts a bool argument's string as go-cty does
+        if (to_bool(*v, b)) return at(Field<bool>::known(b), p);
         return at(Field<bool>::unknown(fmt::format("{} is \"{}\", not a boolean", what, v->text)), p);
+      }
       case Kind::kUnknown: return at(Field<bool>::unknown(fmt::format("{}: {}", what, v->text)), p);
       default: return at(Field<bool>::unknown(fmt::format("{} is not a boolean", what)), p);
     }
@@ -154,7 +150,11 @@ class Mapper {
       // The provider sends an optional string only when it is not empty: "" is unset.
       case Kind::kString:
         return v->text.empty() ? at(Field<std::string>::absent(), p) : at(Field<std::string>::known(v->text), p);
-      case Kind::kNumber: return at(Field<std::string>::known(number_text(v->number)), p);
+      case Kind::kNumber: {
+        std::string text;
+        to_string(*v, text);
+        return at(Field<std::string>::known(std::move(text)), p);
+      }
       case Kind::kBool: return at(Field<std::string>::known(v->boolean ? "true" : "false"), p);
       case Kind::kUnknown: return at(Field<std::string>::unknown(fmt::format("{}: {}", what, v->text)), p);
       default: return at(Field<std::string>::unknown(fmt::format("{} is not a string", what)), p);
