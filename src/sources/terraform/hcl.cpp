@@ -259,6 +259,8 @@ class Parser {
   size_t scan_ident(size_t k) const;  // end of the identifier starting at k (k itself if none)
   bool keyword_at(std::string_view word) const;
   std::string read_ident(const char* what);
+  // `KEY, VALUE in` or `VALUE in` of a for expression or directive, through the `in`.
+  void read_for_variables(Expr& out, const char* construct);
   size_t peek_past_spaces(size_t k) const;
 
   // ---- structure ----
@@ -450,6 +452,23 @@ std::string Parser::read_ident(const char* what) {
   std::string name(s_ + i_, e - i_);
   i_ = e;
   return name;
+}
+
+void Parser::read_for_variables(Expr& out, const char* construct) {
+  std::string first = read_ident("a variable name after 'for'");
+  skip();
+  if (cur() == ',') {
+    ++i_;
+    skip();
+    out.key_var = std::move(first);
+    out.value_var = read_ident("a value variable name after ','");
+    skip();
+  } else {
+    out.value_var = std::move(first);
+  }
+  if (!keyword_at("in")) fail(here(), std::string("expected 'in' in the ") + construct + ", found " + describe(i_));
+  i_ += 2;
+  skip();
 }
 
 // Lookahead over spaces (and newlines where they are whitespace) without moving the cursor.
@@ -1079,20 +1098,7 @@ void Parser::parse_for(Expr& out, Pos pos, size_t begin, bool object) {
   out.for_object = object;
   i_ += 3;
   skip();
-  std::string first = read_ident("a variable name after 'for'");
-  skip();
-  if (cur() == ',') {
-    ++i_;
-    skip();
-    out.key_var = std::move(first);
-    out.value_var = read_ident("a value variable name after ','");
-    skip();
-  } else {
-    out.value_var = std::move(first);
-  }
-  if (!keyword_at("in")) fail(here(), "expected 'in' in the for expression, found " + describe(i_));
-  i_ += 2;
-  skip();
+  read_for_variables(out, "for expression");
   out.items.reserve(3);
   parse_expr(out.items.emplace_back());
   skip();
@@ -1286,20 +1292,7 @@ void Parser::parse_sequence(bool interp, size_t base, bool& trim_next) {
       i_ += 3;
       skip();
       Expr d = make(ExprKind::kTemplateFor, t.pos, t.offset);
-      std::string first = read_ident("a variable name after 'for'");
-      skip();
-      if (cur() == ',') {
-        ++i_;
-        skip();
-        d.key_var = std::move(first);
-        d.value_var = read_ident("a value variable name after ','");
-        skip();
-      } else {
-        d.value_var = std::move(first);
-      }
-      if (!keyword_at("in")) fail(here(), "expected 'in' in the for directive, found " + describe(i_));
-      i_ += 2;
-      skip();
+      read_for_variables(d, "for directive");
       d.items.reserve(2);
       parse_expr(d.items.emplace_back());
       t.kind = TTok::kFor;
