@@ -71,14 +71,7 @@ std::vector<Finding> run_checks(const Inventory& inventory, const Settings& sett
   for (const CheckDef* def : checks) {
     const size_t first = findings.size();
     CheckContext ctx(def->meta, inventory, settings, findings, min_severity);
-    report_unreadable(ctx, inventory.dax_clusters());
-    report_unreadable(ctx, inventory.tables());
-    report_unreadable(ctx, inventory.caches());
-    report_unreadable(ctx, inventory.kms_keys());
-    report_unreadable(ctx, inventory.dax_subnet_groups());
-    report_unreadable(ctx, inventory.security_groups());
-    report_unreadable(ctx, inventory.iam_roles());
-    report_unreadable(ctx, inventory.iam_policies());
+    inventory.for_each_list([&](const auto& v) { report_unreadable(ctx, v); });
     def->run(ctx);
     merge_variants(findings, first);
   }

@@ -12,12 +12,8 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 bool type_from_name(std::string_view name, ResourceType& out) {
-  for (ResourceType t : {ResourceType::kDaxCluster, ResourceType::kDynamoDbTable,
-                         ResourceType::kElastiCacheReplicationGroup,
-                         ResourceType::kElastiCacheCacheCluster,
-                         ResourceType::kElastiCacheServerlessCache, ResourceType::kKmsKey,
-                         ResourceType::kDaxSubnetGroup, ResourceType::kEc2SecurityGroup, ResourceType::kIamRole,
-                         ResourceType::kIamPolicy}) {
+  for (int i = 0; i <= static_cast<int>(ResourceType::kAccountRegion); ++i) {
+    const auto t = static_cast<ResourceType>(i);
     if (name == resource_type_name(t)) {
       out = t;
       return true;

@@ -3,6 +3,8 @@
 
 #include "util/text.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <type_traits>
 #include <unordered_set>
@@ -95,14 +97,11 @@ void append(std::vector<T>& into, std::vector<T>& from) {
 }  // namespace
 
 void Inventory::absorb(Inventory&& other) {
-  append(dax_clusters_, other.dax_clusters_);
-  append(tables_, other.tables_);
-  append(caches_, other.caches_);
-  append(kms_keys_, other.kms_keys_);
-  append(dax_subnet_groups_, other.dax_subnet_groups_);
-  append(security_groups_, other.security_groups_);
-  append(iam_roles_, other.iam_roles_);
-  append(iam_policies_, other.iam_policies_);
+  // Both inventories list their vectors in the same order: pair them up by position.
+  std::vector<void*> theirs;
+  other.for_each_list_impl([&](auto& v) { theirs.push_back(&v); });
+  size_t i = 0;
+  for_each_list_impl([&](auto& v) { append(v, *static_cast<std::remove_reference_t<decltype(v)>*>(theirs[i++])); });
   for (auto& [alias, target] : other.alias_targets_) alias_targets_[alias] = std::move(target);
   for (AwsAliasTarget& t : other.aws_alias_targets_) aws_alias_targets_.push_back(std::move(t));
 }
@@ -123,14 +122,7 @@ void count_distinct(const std::vector<T>& items, size_t& n,
 size_t Inventory::distinct_size() const {
   size_t n = 0;
   std::unordered_set<IdentityKey, IdentityHash> variants;
-  count_distinct(dax_clusters_, n, variants);
-  count_distinct(tables_, n, variants);
-  count_distinct(caches_, n, variants);
-  count_distinct(kms_keys_, n, variants);
-  count_distinct(dax_subnet_groups_, n, variants);
-  count_distinct(security_groups_, n, variants);
-  count_distinct(iam_roles_, n, variants);
-  count_distinct(iam_policies_, n, variants);
+  for_each_list([&](const auto& v) { count_distinct(v, n, variants); });
   return n;
 }
 
@@ -143,14 +135,7 @@ void Inventory::add_kms_alias(const std::string* account, const std::string* reg
 }
 
 void Inventory::finalize() {
-  dedupe(dax_clusters_);
-  dedupe(tables_);
-  dedupe(caches_);
-  dedupe(kms_keys_);
-  dedupe(dax_subnet_groups_);
-  dedupe(security_groups_);
-  dedupe(iam_roles_);
-  dedupe(iam_policies_);
+  for_each_list_impl([](auto& v) { dedupe(v); });
   keys_by_arn_.clear();
   keys_by_id_.clear();
   keys_by_arn_.reserve(kms_keys_.size());
@@ -195,15 +180,26 @@ const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id,
   return it == caches_by_id_.end() ? nullptr : &caches_[it->second];
 }
 
-const DaxSubnetGroup* Inventory::find_dax_subnet_group(std::string_view id, const Resource& from) const {
+const SubnetGroup* Inventory::find_subnet_group(ResourceType type, std::string_view id, const Resource& from) const {
   IdentityKey want = identity(from);
-  want.type = ResourceType::kDaxSubnetGroup;
+  want.type = type;
   want.id = id;
   want.scenario = nullptr;
-  for (const DaxSubnetGroup& g : dax_subnet_groups_) {  // few per account: a scan will do
+  for (const SubnetGroup& g : subnet_groups_) {  // few per account: a scan will do
     if (identity(g) == want) return &g;
   }
   return nullptr;
+}
+
+const std::string* Inventory::coverage_gap(Collection c, const Resource& from) const {
+  for (const AccountRegion& scope : account_regions_) {
+    if (scope.account != from.account || scope.region != from.region) continue;
+    for (const auto& [failed, why] : scope.failed) {
+      if (failed == c) return intern(why);
+    }
+    if (std::find(scope.listed.begin(), scope.listed.end(), c) != scope.listed.end()) return nullptr;
+  }
+  return intern(fmt::format("{} were not read for this account and region", collection_name(c)));
 }
 
 const KmsKey* Inventory::find_kms_key(std::string_view ref, const Resource& from) const {

@@ -18,10 +18,18 @@ class Inventory {
   void add(DynamoDbTable r) { tables_.push_back(std::move(r)); }
   void add(ElastiCache r) { caches_.push_back(std::move(r)); }
   void add(KmsKey r) { kms_keys_.push_back(std::move(r)); }
-  void add(DaxSubnetGroup r) { dax_subnet_groups_.push_back(std::move(r)); }
+  void add(SubnetGroup r) { subnet_groups_.push_back(std::move(r)); }
   void add(SecurityGroup r) { security_groups_.push_back(std::move(r)); }
   void add(IamRole r) { iam_roles_.push_back(std::move(r)); }
   void add(IamPolicy r) { iam_policies_.push_back(std::move(r)); }
+  void add(Subnet r) { subnets_.push_back(std::move(r)); }
+  void add(RouteTable r) { route_tables_.push_back(std::move(r)); }
+  void add(VpcEndpoint r) { vpc_endpoints_.push_back(std::move(r)); }
+  void add(BackupSelection r) { backup_selections_.push_back(std::move(r)); }
+  void add(ScalableTarget r) { scalable_targets_.push_back(std::move(r)); }
+  void add(Trail r) { trails_.push_back(std::move(r)); }
+  void add(ConfigRecorder r) { config_recorders_.push_back(std::move(r)); }
+  void add(AccountRegion r) { account_regions_.push_back(std::move(r)); }
   // Moves every resource and alias of `other` to the end of this inventory (in order).
   void absorb(Inventory&& other);
   // `file`: the template an alias is defined in (aliases of templates are per template), or null.
@@ -35,15 +43,33 @@ class Inventory {
   const std::vector<DynamoDbTable>& tables() const { return tables_; }
   const std::vector<ElastiCache>& caches() const { return caches_; }
   const std::vector<KmsKey>& kms_keys() const { return kms_keys_; }
-  const std::vector<DaxSubnetGroup>& dax_subnet_groups() const { return dax_subnet_groups_; }
+  const std::vector<SubnetGroup>& subnet_groups() const { return subnet_groups_; }
   const std::vector<SecurityGroup>& security_groups() const { return security_groups_; }
   const std::vector<IamRole>& iam_roles() const { return iam_roles_; }
   const std::vector<IamPolicy>& iam_policies() const { return iam_policies_; }
+  const std::vector<Subnet>& subnets() const { return subnets_; }
+  const std::vector<RouteTable>& route_tables() const { return route_tables_; }
+  const std::vector<VpcEndpoint>& vpc_endpoints() const { return vpc_endpoints_; }
+  const std::vector<BackupSelection>& backup_selections() const { return backup_selections_; }
+  const std::vector<ScalableTarget>& scalable_targets() const { return scalable_targets_; }
+  const std::vector<Trail>& trails() const { return trails_; }
+  const std::vector<ConfigRecorder>& config_recorders() const { return config_recorders_; }
+  const std::vector<AccountRegion>& account_regions() const { return account_regions_; }
   std::vector<SecurityGroup>& mutable_security_groups() { return security_groups_; }
   std::vector<DynamoDbTable>& mutable_tables() { return tables_; }
   std::vector<KmsKey>& mutable_kms_keys() { return kms_keys_; }
   std::vector<IamRole>& mutable_iam_roles() { return iam_roles_; }
   std::vector<IamPolicy>& mutable_iam_policies() { return iam_policies_; }
+
+  // Calls fn(vector) for every resource vector, in a fixed order.
+  template <class Fn>
+  void for_each_list(Fn&& fn) const {
+    const_cast<Inventory*>(this)->for_each_list_impl([&](const auto& v) { fn(v); });
+  }
+
+  // Whether `c` was listed in the account and region of `from`: nullptr when it was listed
+  // completely; otherwise why it cannot be relied on (the listing failed, or was not read).
+  const std::string* coverage_gap(Collection c, const Resource& from) const;
 
   // Resolves a key reference as AWS does: key ARN, alias ARN, "alias/name" or a bare key id.
   // Bare ids and alias names are looked up in the account and region of the referring resource
@@ -52,8 +78,9 @@ class Inventory {
 
   // A replication group, cache cluster or serverless cache by its id in an account and region.
   const ElastiCache* find_cache(ResourceType type, std::string_view id, const Resource& from) const;
-  // A DAX subnet group by name (or a template's logical id) where `from` would find it.
-  const DaxSubnetGroup* find_dax_subnet_group(std::string_view id, const Resource& from) const;
+  // A DAX or ElastiCache subnet group by name (or a template's logical id) where `from` would
+  // find it.
+  const SubnetGroup* find_subnet_group(ResourceType type, std::string_view id, const Resource& from) const;
 
   // Identity of a resource: account and region are interned, so pointers compare; the id is a
   // view into the resource itself (stable once finalize() has run), so keys allocate nothing.
@@ -77,8 +104,9 @@ class Inventory {
   size_t distinct_size() const;
 
   size_t size() const {
-    return dax_clusters_.size() + tables_.size() + caches_.size() + kms_keys_.size() + dax_subnet_groups_.size() +
-           security_groups_.size() + iam_roles_.size() + iam_policies_.size();
+    size_t n = 0;
+    for_each_list([&](const auto& v) { n += v.size(); });
+    return n;
   }
 
  private:
@@ -86,10 +114,24 @@ class Inventory {
   std::vector<DynamoDbTable> tables_;
   std::vector<ElastiCache> caches_;
   std::vector<KmsKey> kms_keys_;
-  std::vector<DaxSubnetGroup> dax_subnet_groups_;
+  std::vector<SubnetGroup> subnet_groups_;
   std::vector<SecurityGroup> security_groups_;
   std::vector<IamRole> iam_roles_;
   std::vector<IamPolicy> iam_policies_;
+  std::vector<Subnet> subnets_;
+  std::vector<RouteTable> route_tables_;
+  std::vector<VpcEndpoint> vpc_endpoints_;
+  std::vector<BackupSelection> backup_selections_;
+  std::vector<ScalableTarget> scalable_targets_;
+  std::vector<Trail> trails_;
+  std::vector<ConfigRecorder> config_recorders_;
+  std::vector<AccountRegion> account_regions_;
+  template <class Fn>
+  void for_each_list_impl(Fn&& fn) {
+    fn(dax_clusters_), fn(tables_), fn(caches_), fn(kms_keys_), fn(subnet_groups_), fn(security_groups_);
+    fn(iam_roles_), fn(iam_policies_), fn(subnets_), fn(route_tables_), fn(vpc_endpoints_);
+    fn(backup_selections_), fn(scalable_targets_), fn(trails_), fn(config_recorders_), fn(account_regions_);
+  }
   template <class T>
   friend void dedupe(std::vector<T>& items);
 

@@ -57,6 +57,15 @@ const char* resource_type_name(ResourceType type) {
     case ResourceType::kEc2SecurityGroup: return "AWS::EC2::SecurityGroup";
     case ResourceType::kIamRole: return "AWS::IAM::Role";
     case ResourceType::kIamPolicy: return "AWS::IAM::Policy";
+    case ResourceType::kElastiCacheSubnetGroup: return "AWS::ElastiCache::SubnetGroup";
+    case ResourceType::kEc2Subnet: return "AWS::EC2::Subnet";
+    case ResourceType::kEc2RouteTable: return "AWS::EC2::RouteTable";
+    case ResourceType::kEc2VpcEndpoint: return "AWS::EC2::VPCEndpoint";
+    case ResourceType::kBackupSelection: return "AWS::Backup::BackupSelection";
+    case ResourceType::kScalableTarget: return "AWS::ApplicationAutoScaling::ScalableTarget";
+    case ResourceType::kCloudTrailTrail: return "AWS::CloudTrail::Trail";
+    case ResourceType::kConfigRecorder: return "AWS::Config::ConfigurationRecorder";
+    case ResourceType::kAccountRegion: return "AWS::::Account";
   }
   return "";
 }
@@ -77,6 +86,29 @@ const char* resource_service(ResourceType type) {
     case ResourceType::kEc2SecurityGroup: return "ec2";
     case ResourceType::kIamRole:
     case ResourceType::kIamPolicy: return "iam";
+    case ResourceType::kElastiCacheSubnetGroup: return "elasticache";
+    case ResourceType::kEc2Subnet:
+    case ResourceType::kEc2RouteTable:
+    case ResourceType::kEc2VpcEndpoint: return "ec2";
+    case ResourceType::kBackupSelection: return "backup";
+    case ResourceType::kScalableTarget: return "application-autoscaling";
+    case ResourceType::kCloudTrailTrail: return "cloudtrail";
+    case ResourceType::kConfigRecorder: return "config";
+    case ResourceType::kAccountRegion: return "account";
+  }
+  return "";
+}
+
+const char* collection_name(Collection c) {
+  switch (c) {
+    case Collection::kTrails: return "CloudTrail trails";
+    case Collection::kConfigRecorders: return "AWS Config recorders";
+    case Collection::kVpcEndpoints: return "VPC endpoints";
+    case Collection::kBackupSelections: return "AWS Backup selections";
+    case Collection::kScalableTargets: return "Application Auto Scaling targets";
+    case Collection::kSubnets: return "subnets";
+    case Collection::kRouteTables: return "route tables";
+    case Collection::kIamPolicies: return "IAM policies";
   }
   return "";
 }

@@ -63,7 +63,7 @@ ATREST_CHECK("dax-multi-az") {
     // No zones requested: DAX spreads the nodes over the subnet group's zones, so a group with
     // fewer subnets than zones needed cannot give the spread.
     if (requested.is_absent() && c.subnet_group.is_known()) {
-      const DaxSubnetGroup* group = ctx.inventory.find_dax_subnet_group(c.subnet_group.value(), c);
+      const SubnetGroup* group = ctx.inventory.find_subnet_group(ResourceType::kDaxSubnetGroup, c.subnet_group.value(), c);
       if (group != nullptr && group->subnet_ids.is_known() &&
           static_cast<int>(group->subnet_ids.value().size()) < min_azs) {
         ctx.fail(c, fmt::format("The subnet group {} has {} subnet(s), so DAX cannot spread the nodes over {} "

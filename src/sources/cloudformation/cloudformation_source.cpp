@@ -245,7 +245,7 @@ class Mapper {
   }
 
   void map_subnet_group(const YamlNode* key, const YamlNode* res) {
-    DaxSubnetGroup g;
+    SubnetGroup g;
     begin_unscoped(g, key);
     const Value props = properties(res);
     g.subnet_ids = ids_of(props.get("SubnetIds"), "SubnetIds", node_of(&props, key));

@@ -80,8 +80,8 @@ TEST(CloudFormationSource, MapsNetworkAndIamWithReferencesResolved) {
   EXPECT_EQ(sg.ingress.value()[0].cidr_ipv4.value(), "0.0.0.0/0");
   EXPECT_EQ(sg.ingress.value()[0].from_port.value(), 9111);
   EXPECT_EQ(sg.ingress.value()[1].source_group.value(), "AppSg");
-  ASSERT_EQ(inv.dax_subnet_groups().size(), 1u);
-  EXPECT_EQ(inv.dax_subnet_groups()[0].subnet_ids.value().size(), 3u);
+  ASSERT_EQ(inv.subnet_groups().size(), 1u);
+  EXPECT_EQ(inv.subnet_groups()[0].subnet_ids.value().size(), 3u);
   ASSERT_EQ(inv.iam_roles().size(), 1u);
   EXPECT_NE(inv.iam_roles()[0].assume_role_policy.value().find("\"dax.amazonaws.com\""), std::string::npos);
   ASSERT_EQ(inv.iam_roles()[0].inline_policies.value().size(), 1u);

@@ -140,7 +140,7 @@ void read_elasticache(FileReader& r, object o, size_t index, ResourceType type) 
 
 // dax describe-subnet-groups: the subnets DAX can place nodes in.
 void read_dax_subnet_group(FileReader& r, object o, size_t index) {
-  DaxSubnetGroup g;
+  SubnetGroup g;
   if (!require_id(r, o, "SubnetGroups", index, "SubnetGroupName", g.id)) return;
   g.origin = r.origin("dax:DescribeSubnetGroups");
   g.arn = Field<std::string>::absent();

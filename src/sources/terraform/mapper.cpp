@@ -316,7 +316,7 @@ class Mapper {
   }
 
   void map_subnet_group(const ResourceInstance& inst) {
-    DaxSubnetGroup g;
+    SubnetGroup g;
     begin(g, inst);
     g.subnet_ids = inst.unknown_why.empty() ? ids_of(inst.attributes.get("subnet_ids"), "subnet_ids", inst.pos)
                                             : at(Field<std::vector<std::string>>::unknown(inst.unknown_why), inst.pos);
@@ -324,7 +324,7 @@ class Mapper {
     // Clusters name the group by its name as often as by reference: index both.
     const Value* name = inst.attributes.get("name");
     if (name != nullptr && name->is(Kind::kString) && name->text != inst.address) {
-      DaxSubnetGroup alias = inventory_.dax_subnet_groups().back();
+      SubnetGroup alias = inventory_.subnet_groups().back();
       alias.id = name->text;
       alias.reference_only = true;
       add(std::move(alias), false);
