@@ -1,5 +1,5 @@
 // Turns every fixture under src/checks/<id>/fixtures/<input kind>/ into a test: a fixture named
-// pass-*, fail-* or unknown-* (a file, or a directory of files) must make that check report
+// pass-*, fail-* or unknown-* (a file, or a directory of files, optionally with an .atrest.yaml) must make that check report
 // exactly that status for every resource it judges, and judge at least one. A check without
 // both a pass and a fail fixture fails the build's tests.
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 
 #include "checks/engine.h"
 #include "checks/registry.h"
+#include "config/config.h"
 #include "sources/cloudformation/cloudformation_source.h"
 #include "sources/load.h"
 
@@ -90,7 +91,13 @@ TEST_P(CheckFixture, ReportsTheExpectedStatus) {
   for (const InputSummary& in : inputs) {
     EXPECT_TRUE(in.errors.empty()) << f.name << ": " << (in.errors.empty() ? "" : in.errors.front());
   }
-  std::vector<Finding> findings = run_checks(inventory, Settings{}, {def}, Severity::kInfo);
+  // A fixture directory may tune the check with its own `.atrest.yaml` (thresholds, trusted accounts).
+  Config config;
+  if (fs::is_directory(f.path) && fs::exists(f.path / kConfigFileName)) {
+    const std::vector<std::string> problems = load_config((f.path / kConfigFileName).string(), config);
+    ASSERT_TRUE(problems.empty()) << f.name << ": " << problems.front();
+  }
+  std::vector<Finding> findings = run_checks(inventory, config.settings, {def}, Severity::kInfo);
   ASSERT_FALSE(findings.empty()) << f.name << ": the check judged no resource";
   for (const Finding& finding : findings) {
     EXPECT_EQ(std::string(status_name(finding.status)), std::string(status_name(kExpected.at(f.expect))))

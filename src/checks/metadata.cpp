@@ -163,6 +163,19 @@ std::string parse_check_meta(std::string_view json, CheckMeta& out) {
     r.error = "missing object 'equivalents'";
   }
   out.notes = r.strs(r.obj, "notes", /*required=*/false);
+  simdjson::dom::array facts;
+  if (r.obj["facts"].get(facts) == simdjson::SUCCESS) {
+    for (element e : facts) {
+      object fact;
+      std::string_view text, source;
+      if (e.get(fact) != simdjson::SUCCESS || fact["text"].get(text) != simdjson::SUCCESS ||
+          fact["source"].get(source) != simdjson::SUCCESS) {
+        if (r.error.empty()) r.error = "facts: each entry needs string 'text' and 'source'";
+        break;
+      }
+      out.facts.push_back({std::string(text), std::string(source)});
+    }
+  }
   return r.error;
 }
 

@@ -25,6 +25,12 @@ struct Remediation {
   std::string terraform;
 };
 
+// A fact users need about the check's subject, with the page that states it.
+struct Fact {
+  std::string text;
+  std::string source;  // URL
+};
+
 struct CheckMeta {
   std::string id;
   std::string title;
@@ -40,6 +46,7 @@ struct CheckMeta {
   std::vector<std::pair<std::string, std::vector<std::string>>> compliance;  // framework -> ids
   std::vector<std::pair<std::string, std::string>> equivalents;             // tool -> rule id
   std::vector<std::string> notes;
+  std::vector<Fact> facts;
 
   bool applies_to(ResourceType t) const;
   // Whether the catalog marks the check for resources read by that kind of source (a check

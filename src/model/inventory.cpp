@@ -34,6 +34,15 @@ size_t Inventory::IdentityHash::operator()(const IdentityKey& k) const {
   return h ^ static_cast<size_t>(k.type);
 }
 
+// Two readings without account and region (saved outputs that name neither) are the same resource
+// only when they come from the same file: otherwise two accounts' "orders" tables would merge and
+// one's read error vanish.
+static Inventory::IdentityKey dedupe_identity(const Resource& r) {
+  Inventory::IdentityKey key = Inventory::identity(r);
+  if (key.account == nullptr && key.region == nullptr && key.file == nullptr) key.file = r.origin.identity_file();
+  return key;
+}
+
 // Keeps one entry per (type, account, region, id): the most detailed, then the newest
 // observation, then the last added; drops it when that observation says it was deleted. Order of
 // first appearance is kept so reports are stable.
@@ -48,7 +57,7 @@ void dedupe(std::vector<T>& items) {
   first_seen.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     const T& r = items[i];
-    auto [it, inserted] = winner.emplace(Inventory::identity(r), i);
+    auto [it, inserted] = winner.emplace(dedupe_identity(r), i);
     if (inserted) {
       first_seen.push_back(i);
       continue;
@@ -74,7 +83,7 @@ void dedupe(std::vector<T>& items) {
   // Resolve every winner before moving any resource: moving invalidates the keys' views.
   for (size_t& i : first_seen) {
     const T& r = items[i];
-    i = winner.at(Inventory::identity(r));
+    i = winner.at(dedupe_identity(r));
   }
   std::vector<T> out;
   out.reserve(first_seen.size());

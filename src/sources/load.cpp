@@ -93,6 +93,8 @@ void walk(const std::string& root, FileList& out, InputSummary& summary) {
       } else if (S_ISREG(est.st_mode) && (iends_with(name, ".tfvars.json") || iends_with(name, ".tfvars") ||
                                           name == ".terraform.lock.hcl")) {
         // Terraform variable values: read with the configuration, not as an input of its own.
+      } else if (name == ".atrest.yaml") {
+        // atrest's own configuration, read by the CLI (a directory may hold both).
       } else if (S_ISREG(est.st_mode) && has_input_name(name)) {
         out.files.push_back(std::move(path));
       } else {

@@ -103,6 +103,36 @@ Field<std::vector<std::string>> ids_of(const Value* v, std::string_view what, co
   return located(F::known(std::move(out)), v->node);
 }
 
+// Tags as CloudFormation writes them ([{Key, Value}]) or as SAM does ({Key: Value}).
+Field<std::vector<Tag>> tags_of(const Value* v, std::string_view what, const YamlNode* where) {
+  using F = Field<std::vector<Tag>>;
+  if (v == nullptr || v->is(Value::Kind::kAbsent)) return located(F::absent(), where);
+  if (v->is(Value::Kind::kUnknown)) return located(F::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+  std::vector<Tag> tags;
+  if (v->is(Value::Kind::kMap)) {
+    for (const cfn::Member& m : v->map) tags.push_back(Tag{m.key, string_of(&m.value, what, v->node)});
+  } else if (v->is(Value::Kind::kList)) {
+    for (const Value& item : v->list) {
+      const Field<std::string> key = string_of(item.get("Key"), "Tags[].Key", item.node);
+      if (!key.is_known()) {
+        return located(F::unknown(key.is_absent() ? fmt::format("{}: a tag has no Key", what) : std::string(key.reason())),
+                       item.node);
+      }
+      tags.push_back(Tag{key.value(), string_of(item.get("Value"), "Tags[].Value", item.node)});
+    }
+  } else {
+    return located(F::unknown(fmt::format("{} is not a list of tags", what)), v->node);
+  }
+  return located(F::known(std::move(tags)), v->node);
+}
+
+// A member of a map value, or null when `v` is not a map (or is null).
+const Value* member(const Value* v, std::string_view key) {
+  return v != nullptr && v->is(Value::Kind::kMap) ? v->get(key) : nullptr;
+}
+
+bool present(const Value* v) { return v != nullptr && !v->is(Value::Kind::kAbsent); }
+
 void json_string(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
@@ -196,6 +226,34 @@ class Mapper {
     region_ = options.region.empty() ? nullptr : intern(options.region);
   }
 
+  // Another resource may name a table or subnet group of this template by the name the template
+  // gives it rather than by Ref: those names are mapped to the logical id the inventory uses.
+  void index_names_given(const YamlNode* resources) {
+    for (const auto& [key, res] : resources->entries) {
+      if (!res->is_map() || !created(key, res)) continue;
+      const std::string_view type = type_of(res);
+      if (type == "AWS::Config::DeliveryChannel") has_delivery_channel_ = true;
+      const char* property = nullptr;
+      std::map<std::string, std::string>* into = nullptr;
+      bool lower = true;
+      if (type == "AWS::DynamoDB::Table" || type == "AWS::DynamoDB::GlobalTable" || type == "AWS::Serverless::SimpleTable") {
+        property = "TableName", into = &tables_by_name_, lower = false;
+      } else if (type == "AWS::ElastiCache::SubnetGroup") {
+        property = "CacheSubnetGroupName", into = &cache_subnet_groups_;
+      } else if (type == "AWS::DAX::SubnetGroup") {
+        property = "SubnetGroupName", into = &dax_subnet_groups_;
+      } else {
+        continue;
+      }
+      const YamlNode* props = res->get("Properties");
+      const Value name = t_.resolve(props != nullptr && props->is_map() ? props->get(property) : nullptr);
+      if (!name.is(Value::Kind::kString)) continue;
+      std::string text = name.text;
+      if (lower) std::transform(text.begin(), text.end(), text.begin(), ascii_lower);
+      into->emplace(std::move(text), key->value);
+    }
+  }
+
   void run() {
     const YamlNode* resources = t_.resources();
     if (resources == nullptr || !resources->is_map()) return;
@@ -203,6 +261,8 @@ class Mapper {
     for (const auto& [key, res] : resources->entries) {
       if (type_of(res) == "AWS::KMS::Alias" && created(key, res)) map_alias(key, res);
     }
+    index_names_given(resources);
+    index_route_parts(resources);
     for (const auto& entry : resources->entries) {
       const YamlNode* key = entry.first;  // named, not bound: lambdas below capture them
       const YamlNode* res = entry.second;
@@ -230,7 +290,9 @@ class Mapper {
       } else if (type == "AWS::CloudFormation::Stack") {
         in_scenarios(res, [&] { nested_stack(key, res); });
       } else if (type == "AWS::DAX::SubnetGroup") {
-        map_subnet_group(key, res);
+        map_subnet_group(key, res, ResourceType::kDaxSubnetGroup);
+      } else if (type == "AWS::ElastiCache::SubnetGroup") {
+        map_subnet_group(key, res, ResourceType::kElastiCacheSubnetGroup);
       } else if (type == "AWS::EC2::SecurityGroup") {
         map_security_group(key, res);
       } else if (type == "AWS::EC2::SecurityGroupIngress") {
@@ -239,16 +301,44 @@ class Mapper {
         map_role(key, res);
       } else if (type == "AWS::IAM::Policy" || type == "AWS::IAM::ManagedPolicy") {
         map_policy(key, res);
+      } else if (type == "AWS::IAM::User") {
+        map_principal_policies(key, res, "user");
+      } else if (type == "AWS::IAM::Group") {
+        map_principal_policies(key, res, "group");
+      } else if (type == "AWS::IAM::UserPolicy") {
+        map_owned_policy(key, res, "user", "UserName");
+      } else if (type == "AWS::IAM::GroupPolicy") {
+        map_owned_policy(key, res, "group", "GroupName");
+      } else if (type == "AWS::IAM::RolePolicy") {
+        role_policies_.emplace_back(key, res);
+      } else if (type == "AWS::EC2::Subnet") {
+        map_subnet(key, res);
+      } else if (type == "AWS::EC2::RouteTable") {
+        map_route_table(key, res);
+      } else if (type == "AWS::EC2::VPCEndpoint") {
+        map_vpc_endpoint(key, res);
+      } else if (type == "AWS::Backup::BackupSelection") {
+        map_backup_selection(key, res);
+      } else if (type == "AWS::ApplicationAutoScaling::ScalableTarget") {
+        map_scalable_target(key, res);
+      } else if (type == "AWS::CloudTrail::Trail") {
+        map_trail(key, res);
+      } else if (type == "AWS::Config::ConfigurationRecorder") {
+        map_config_recorder(key, res);
       }
     }
     attach_standalone_ingress();
+    attach_role_policies();
   }
 
-  void map_subnet_group(const YamlNode* key, const YamlNode* res) {
-    SubnetGroup g;
+  // DAX and ElastiCache subnet groups. The id is the logical id; a cache or cluster naming the
+  // group by its SubnetGroupName/CacheSubnetGroupName is pointed at the same id.
+  void map_subnet_group(const YamlNode* key, const YamlNode* res, ResourceType type) {
+    SubnetGroup g(type);
     begin_unscoped(g, key);
     const Value props = properties(res);
     g.subnet_ids = ids_of(props.get("SubnetIds"), "SubnetIds", node_of(&props, key));
+    g.vpc_id = vpc_of_subnets(g.subnet_ids);
     add(std::move(g));
   }
 
@@ -335,6 +425,500 @@ class Mapper {
     add(std::move(role));
   }
 
+  void map_subnet(const YamlNode* key, const YamlNode* res) {
+    Subnet s;
+    begin_unscoped(s, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    s.vpc_id = id_of(props.get("VpcId"), "VpcId", where);
+    // A zone id (use1-az1) tells zones apart as well as a zone name does.
+    s.availability_zone = string_of(props.get(present(props.get("AvailabilityZone")) ? "AvailabilityZone" : "AvailabilityZoneId"),
+                                    "AvailabilityZone", where);
+    add(std::move(s));
+  }
+
+  // A route table with the AWS::EC2::Route and AWS::EC2::SubnetRouteTableAssociation resources
+  // of the template that name it. A template cannot declare a VPC's main table: main is false.
+  void map_route_table(const YamlNode* key, const YamlNode* res) {
+    RouteTable table;
+    begin_unscoped(table, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    table.vpc_id = id_of(props.get("VpcId"), "VpcId", where);
+    table.main = Field<bool>::known(false).at(key->line, key->column);
+    std::vector<Route> routes;
+    std::vector<std::string> subnets;
+    std::optional<Field<std::vector<std::string>>> subnets_unknown;
+    for (const auto& [rkey, rres] : route_parts_[key->value]) {
+      const Value part = properties(rres);
+      const YamlNode* at = node_of(&part, rkey);
+      if (type_of(rres) == "AWS::EC2::Route") {
+        Route r;
+        r.destination_cidr = string_of(part.get("DestinationCidrBlock"), "DestinationCidrBlock", at);
+        r.destination_ipv6_cidr = string_of(part.get("DestinationIpv6CidrBlock"), "DestinationIpv6CidrBlock", at);
+        r.gateway_id = gateway_reference(part.get("GatewayId"), at);
+        routes.push_back(std::move(r));
+      } else {
+        const Field<std::string> subnet = id_of(part.get("SubnetId"), "SubnetId", at);
+        if (subnet.is_known()) {
+          subnets.push_back(subnet.value());
+        } else if (!subnets_unknown) {
+          subnets_unknown = Field<std::vector<std::string>>::unknown(
+                                subnet.is_absent() ? std::string("an association names no SubnetId") : std::string(subnet.reason()))
+                                .at(subnet.line(), subnet.column());
+        }
+      }
+    }
+    table.routes = Field<std::vector<Route>>::known(std::move(routes)).at(key->line, key->column);
+    table.subnet_ids = subnets_unknown ? *subnets_unknown
+                                       : Field<std::vector<std::string>>::known(std::move(subnets)).at(key->line, key->column);
+    add(std::move(table));
+  }
+
+  // A route's GatewayId. An internet gateway of the template is written "igw-<LogicalId>" and a
+  // VPN gateway "vgw-<LogicalId>", so that a check tells the gateway's kind by its prefix as it
+  // does for deployed ids; other resources of the template are their logical id.
+  Field<std::string> gateway_reference(const Value* v, const YamlNode* where) {
+    if (v != nullptr && v->is(Value::Kind::kResourceRef)) {
+      const std::string_view type = t_.resource_type(v->text);
+      const char* prefix = type == "AWS::EC2::InternetGateway" ? "igw-" : type == "AWS::EC2::VPNGateway" ? "vgw-" : "";
+      return located(Field<std::string>::known(prefix + v->text), v->node);
+    }
+    return string_of(v, "GatewayId", where);
+  }
+
+  // Routes and subnet associations by the logical id of the route table they name.
+  void index_route_parts(const YamlNode* resources) {
+    for (const auto& [key, res] : resources->entries) {
+      if (!res->is_map() || !created(key, res)) continue;
+      const std::string_view type = type_of(res);
+      if (type != "AWS::EC2::Route" && type != "AWS::EC2::SubnetRouteTableAssociation") continue;
+      const YamlNode* props = res->get("Properties");
+      const Value table = t_.resolve(props != nullptr && props->is_map() ? props->get("RouteTableId") : nullptr);
+      if (table.is(Value::Kind::kResourceRef)) route_parts_[table.text].emplace_back(key, res);
+    }
+  }
+
+  void map_vpc_endpoint(const YamlNode* key, const YamlNode* res) {
+    VpcEndpoint e;
+    begin_unscoped(e, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    e.vpc_id = id_of(props.get("VpcId"), "VpcId", where);
+    const Value* service = props.get("ServiceName");
+    e.service_name = string_of(service, "ServiceName", where);
+    if (e.service_name.is_unknown() && service != nullptr && service->node != nullptr) {
+      // 'com.amazonaws.${AWS::Region}.dynamodb' without --region: the stack's own Region, which
+      // is all a check needs to know; the placeholder stays in the name.
+      const Value symbolic = t_.resolve_symbolic(service->node);
+      if (symbolic.is(Value::Kind::kString)) {
+        std::string rest = symbolic.text;
+        for (size_t at; (at = rest.find("${AWS::Region}")) != std::string::npos;) rest.erase(at, 14);
+        if (rest.find("${") == std::string::npos) e.service_name = located(Field<std::string>::known(symbolic.text), service->node);
+      }
+    }
+    e.endpoint_type = string_of(props.get("VpcEndpointType"), "VpcEndpointType", where);
+    if (e.endpoint_type.is_absent()) e.endpoint_type = located(Field<std::string>::known("Gateway"), where);  // CloudFormation's default
+    e.state = Field<std::string>::absent();  // not deployed
+    add(std::move(e));
+  }
+
+  // The logical id of a DynamoDB table of this template that `name` (the part after "table/")
+  // denotes: a Sub/Join placeholder "${Table}" or "${Table.Arn}" or a TableName the template gives.
+  std::optional<std::string> template_table(std::string_view name) const {
+    if (name.starts_with("${") && name.ends_with("}")) {
+      std::string_view logical = name.substr(2, name.size() - 3);
+      logical = logical.substr(0, logical.find('.'));
+      const std::string_view type = t_.resource_type(logical);
+      if (type == "AWS::DynamoDB::Table" || type == "AWS::DynamoDB::GlobalTable" || type == "AWS::Serverless::SimpleTable") {
+        return std::string(logical);
+      }
+      return std::nullopt;
+    }
+    auto it = tables_by_name_.find(std::string(name));
+    if (it != tables_by_name_.end()) return it->second;
+    return std::nullopt;
+  }
+
+  // A string property written with Sub/Join over values known only at deploy time, with those
+  // values as placeholders (see Template::resolve_symbolic), or null when it is not a string.
+  std::optional<std::string> symbolic_text(const Value* v) const {
+    if (v == nullptr) return std::nullopt;
+    if (v->is(Value::Kind::kString)) return v->text;
+    if (!v->is(Value::Kind::kUnknown) || v->node == nullptr) return std::nullopt;
+    const Value s = t_.resolve_symbolic(v->node);
+    if (!s.is(Value::Kind::kString)) return std::nullopt;
+    return s.text;
+  }
+
+  // ScalableTarget ResourceId with a table of the template written "table/<LogicalId>", however
+  // the template names it (!Sub 'table/${Table}', !Join, !Ref, or its TableName).
+  Field<std::string> scalable_resource_id(const Value* v, const YamlNode* where) {
+    Field<std::string> plain = string_of(v, "ResourceId", where);
+    const std::optional<std::string> text = symbolic_text(v);
+    if (!text || !text->starts_with("table/")) return plain;
+    const size_t end = text->find('/', 6);
+    const std::string name = text->substr(6, end == std::string::npos ? std::string::npos : end - 6);
+    const std::optional<std::string> logical = template_table(name);
+    if (!logical) return plain;
+    std::string normalised = "table/" + *logical + (end == std::string::npos ? "" : text->substr(end));
+    if (normalised.find("${") != std::string::npos) return plain;
+    return located(Field<std::string>::known(std::move(normalised)), v->node);
+  }
+
+  void map_scalable_target(const YamlNode* key, const YamlNode* res) {
+    ScalableTarget s;
+    begin_unscoped(s, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    s.service_namespace = string_of(props.get("ServiceNamespace"), "ServiceNamespace", where);
+    s.resource_id = scalable_resource_id(props.get("ResourceId"), where);
+    s.scalable_dimension = string_of(props.get("ScalableDimension"), "ScalableDimension", where);
+    add(std::move(s));
+  }
+
+  // BackupSelection Resources/NotResources. An entry naming a DynamoDB table of this template
+  // (!GetAtt Table.Arn, !Ref Table, !Sub '...:table/${Table}', !Join ending in the table's Ref,
+  // or an ARN ending in table/<TableName it gives>) is that table's logical id; anything else
+  // stays as written (ARNs, wildcards) and is matched against a table's ARN.
+  Field<std::vector<std::string>> backup_resources(const Value* v, std::string_view what, const YamlNode* where) {
+    using F = Field<std::vector<std::string>>;
+    if (!present(v)) return located(F::absent(), where);
+    if (v->is(Value::Kind::kUnknown)) return located(F::unknown(fmt::format("{}: {}", what, v->text)), v->node);
+    if (!v->is(Value::Kind::kList)) return located(F::unknown(fmt::format("{} is not a list", what)), v->node);
+    std::vector<std::string> out;
+    for (const Value& item : v->list) {
+      if (item.is(Value::Kind::kResourceRef)) {
+        if (template_table("${" + item.text + "}")) {
+          out.push_back(item.text);
+          continue;
+        }
+        // Another kind of resource can never select a table: kept as its placeholder.
+        out.push_back("${" + item.text + (item.attribute.empty() ? "" : "." + item.attribute) + "}");
+        continue;
+      }
+      const std::optional<std::string> text = symbolic_text(&item);
+      if (text) {
+        const size_t slash = text->rfind(":table/");
+        if (slash != std::string::npos) {
+          const std::string name = text->substr(slash + 7);
+          if (name.find('/') == std::string::npos && name.find('*') == std::string::npos) {
+            if (const std::optional<std::string> logical = template_table(name)) {
+              out.push_back(*logical);
+              continue;
+            }
+          }
+        }
+        if (only_stack_placeholders(*text)) {
+          // The stack's own partition, Region and account (no --region/--account) are those of
+          // the template's tables too: written as wildcards, the ARN pattern still matches them.
+          std::string pattern;
+          for (size_t at = 0; at < text->size();) {
+            bool replaced = false;
+            for (std::string_view pseudo : {"${AWS::Partition}", "${AWS::Region}", "${AWS::AccountId}"}) {
+              if (std::string_view(*text).substr(at).starts_with(pseudo)) {
+                pattern += '*';
+                at += pseudo.size();
+                replaced = true;
+                break;
+              }
+            }
+            if (!replaced) pattern += (*text)[at++];
+          }
+          out.push_back(std::move(pattern));
+          continue;
+        }
+      }
+      const Field<std::string> why = string_of(&item, what, where);
+      return located(F::unknown(why.is_unknown() ? std::string(why.reason()) : fmt::format("{} holds a value known only at deploy time", what)),
+                     item.node);
+    }
+    return located(F::known(std::move(out)), v->node);
+  }
+
+  // Tag conditions. Keys are tag keys: the "aws:ResourceTag/" prefix that Conditions entries carry
+  // is removed, so ListOfTags and Conditions read alike.
+  static bool tag_condition(const Value& entry, std::string op, std::vector<TagCondition>& out, std::string& why) {
+    const Field<std::string> key = string_of(entry.get("ConditionKey"), "ConditionKey", entry.node);
+    const Field<std::string> value = string_of(entry.get("ConditionValue"), "ConditionValue", entry.node);
+    if (!key.is_known() || !value.is_known()) {
+      const Field<std::string>& bad = key.is_known() ? value : key;
+      why = bad.is_absent() ? std::string("a tag condition lacks ConditionKey or ConditionValue") : std::string(bad.reason());
+      return false;
+    }
+    std::string k = key.value();
+    if (k.starts_with("aws:ResourceTag/")) k.erase(0, 16);
+    out.push_back(TagCondition{std::move(op), std::move(k), value.value()});
+    return true;
+  }
+
+  // Whether every "${...}" left in a symbolic string is the stack's own account, Region or
+  // partition, or a resource of the template: what a check can still compare.
+  bool only_stack_placeholders(std::string_view text) const {
+    for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+      const size_t close = text.find('}', at);
+      if (close == std::string_view::npos) return false;
+      const std::string_view name = text.substr(at + 2, close - at - 2);
+      if (name == "AWS::Region" || name == "AWS::AccountId" || name == "AWS::Partition") continue;
+      if (t_.resource(name.substr(0, name.find('.'))) == nullptr) return false;
+    }
+    return true;
+  }
+
+  void map_backup_selection(const YamlNode* key, const YamlNode* res) {
+    BackupSelection b;
+    begin_unscoped(b, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    b.plan_id = id_of(props.get("BackupPlanId"), "BackupPlanId", where);
+    const Value* sel = props.get("BackupSelection");
+    const YamlNode* sel_where = node_of(sel, where);
+    if (sel != nullptr && sel->is(Value::Kind::kUnknown)) {
+      const std::string why = fmt::format("BackupSelection: {}", sel->text);
+      b.resources = b.not_resources = located(Field<std::vector<std::string>>::unknown(why), sel->node);
+      b.list_of_tags = b.conditions = located(Field<std::vector<TagCondition>>::unknown(why), sel->node);
+      add(std::move(b));
+      return;
+    }
+    b.resources = backup_resources(member(sel, "Resources"), "Resources", sel_where);
+    b.not_resources = backup_resources(member(sel, "NotResources"), "NotResources", sel_where);
+    using TF = Field<std::vector<TagCondition>>;
+    const Value* list = member(sel, "ListOfTags");
+    if (!present(list)) {
+      b.list_of_tags = located(TF::absent(), sel_where);
+    } else if (!list->is(Value::Kind::kList)) {
+      b.list_of_tags = located(TF::unknown(list->is(Value::Kind::kUnknown) ? list->text : "ListOfTags is not a list"), list->node);
+    } else {
+      std::vector<TagCondition> tags;
+      std::string why;
+      bool ok = true;
+      for (const Value& entry : list->list) {
+        const Field<std::string> op = string_of(entry.get("ConditionType"), "ConditionType", entry.node);
+        ok = ok && tag_condition(entry, op.is_known() ? op.value() : "StringEquals", tags, why);
+      }
+      b.list_of_tags = located(ok ? TF::known(std::move(tags)) : TF::unknown(why), list->node);
+    }
+    const Value* conditions = member(sel, "Conditions");
+    if (!present(conditions)) {
+      b.conditions = located(TF::absent(), sel_where);
+    } else if (!conditions->is(Value::Kind::kMap)) {
+      b.conditions = located(TF::unknown(conditions->is(Value::Kind::kUnknown) ? conditions->text : "Conditions is not a map"),
+                             conditions->node);
+    } else {
+      std::vector<TagCondition> tests;
+      std::string why;
+      bool ok = true;
+      for (const cfn::Member& m : conditions->map) {
+        if (!m.value.is(Value::Kind::kList)) {
+          ok = false;
+          why = m.value.is(Value::Kind::kUnknown) ? m.value.text : fmt::format("Conditions.{} is not a list", m.key);
+          continue;
+        }
+        for (const Value& entry : m.value.list) ok = ok && tag_condition(entry, m.key, tests, why);
+      }
+      b.conditions = located(ok ? TF::known(std::move(tests)) : TF::unknown(why), conditions->node);
+    }
+    add(std::move(b));
+  }
+
+  void map_trail(const YamlNode* key, const YamlNode* res) {
+    Trail trail;
+    begin_unscoped(trail, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    trail.home_region = region_ != nullptr ? Field<std::string>::known(*region_)
+                                           : Field<std::string>::unknown("the stack's Region is not known (give --region)");
+    trail.home_region.at(key->line, key->column);
+    trail.multi_region = bool_of(props.get("IsMultiRegionTrail"), "IsMultiRegionTrail", where);
+    trail.logging = bool_of(props.get("IsLogging"), "IsLogging", where);
+    using CF = Field<std::vector<ClassicEventSelector>>;
+    const Value* classic = props.get("EventSelectors");
+    if (!present(classic)) {
+      trail.event_selectors = located(CF::absent(), where);
+    } else if (!classic->is(Value::Kind::kList)) {
+      trail.event_selectors = located(CF::unknown(classic->is(Value::Kind::kUnknown) ? fmt::format("EventSelectors: {}", classic->text)
+                                                                                    : std::string("EventSelectors is not a list")),
+                                      classic->node);
+    } else {
+      std::vector<ClassicEventSelector> selectors;
+      std::optional<CF> bad;
+      for (const Value& s : classic->list) {
+        ClassicEventSelector c;
+        c.read_write_type = string_of(s.get("ReadWriteType"), "ReadWriteType", s.node);
+        c.include_management_events = bool_of(s.get("IncludeManagementEvents"), "IncludeManagementEvents", s.node);
+        const Value* data = s.get("DataResources");
+        if (present(data) && !data->is(Value::Kind::kList)) {
+          bad = located(CF::unknown("EventSelectors[].DataResources is known only at deploy time"), data->node);
+        }
+        for (const Value& d : data != nullptr && data->is(Value::Kind::kList) ? data->list : std::vector<Value>{}) {
+          const Field<std::string> type = string_of(d.get("Type"), "DataResources[].Type", d.node);
+          if (type.is_known()) {
+            c.data_resource_types.push_back(type.value());
+          } else if (!bad) {
+            bad = CF::unknown(type.is_absent() ? std::string("a data resource has no Type") : std::string(type.reason()))
+                      .at(type.line(), type.column());
+          }
+        }
+        selectors.push_back(std::move(c));
+      }
+      trail.event_selectors = bad ? *bad : located(CF::known(std::move(selectors)), classic->node);
+    }
+    trail.advanced_event_selectors = advanced_selectors(props.get("AdvancedEventSelectors"), where);
+    add(std::move(trail));
+  }
+
+  static Field<std::vector<AdvancedEventSelector>> advanced_selectors(const Value* v, const YamlNode* where) {
+    using AF = Field<std::vector<AdvancedEventSelector>>;
+    if (!present(v)) return located(AF::absent(), where);
+    if (!v->is(Value::Kind::kList)) {
+      return located(AF::unknown(v->is(Value::Kind::kUnknown) ? fmt::format("AdvancedEventSelectors: {}", v->text)
+                                                             : std::string("AdvancedEventSelectors is not a list")),
+                     v->node);
+    }
+    std::vector<AdvancedEventSelector> out;
+    for (const Value& s : v->list) {
+      AdvancedEventSelector a;
+      const Field<std::string> name = string_of(s.get("Name"), "Name", s.node);
+      a.name = name.value_or("");
+      const Value* fields = s.get("FieldSelectors");
+      if (fields == nullptr || !fields->is(Value::Kind::kList)) {
+        return located(AF::unknown("AdvancedEventSelectors[].FieldSelectors is missing or known only at deploy time"),
+                       node_of(fields, s.node));
+      }
+      for (const Value& f : fields->list) {
+        AdvancedFieldSelector fs;
+        const Field<std::string> field = string_of(f.get("Field"), "FieldSelectors[].Field", f.node);
+        if (!field.is_known()) {
+          return AF::unknown(field.is_absent() ? std::string("a field selector has no Field") : std::string(field.reason()))
+              .at(field.line(), field.column());
+        }
+        fs.field = field.value();
+        const std::pair<const char*, std::vector<std::string>*> operators[] = {
+            {"Equals", &fs.equals},          {"NotEquals", &fs.not_equals},           {"StartsWith", &fs.starts_with},
+            {"NotStartsWith", &fs.not_starts_with}, {"EndsWith", &fs.ends_with}, {"NotEndsWith", &fs.not_ends_with}};
+        for (const auto& [op, into] : operators) {
+          const Field<std::vector<std::string>> values = strings_of(f.get(op), op, f.node);
+          if (values.is_unknown()) return AF::unknown(values.reason()).at(values.line(), values.column());
+          if (values.is_known()) *into = values.value();
+        }
+        a.field_selectors.push_back(std::move(fs));
+      }
+      out.push_back(std::move(a));
+    }
+    return located(AF::known(std::move(out)), v->node);
+  }
+
+  void map_config_recorder(const YamlNode* key, const YamlNode* res) {
+    ConfigRecorder r;
+    begin_unscoped(r, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    // "AWS CloudFormation starts the recorder as soon as the delivery channel is available"
+    // (AWS::Config::ConfigurationRecorder, CloudFormation template reference). A delivery channel
+    // of the same template makes the recorder record; without one, it depends on the account.
+    r.recording = has_delivery_channel_
+                      ? Field<bool>::known(true)
+                      : Field<bool>::unknown("CloudFormation starts the recorder once a delivery channel exists, and "
+                                             "the template declares no AWS::Config::DeliveryChannel");
+    r.recording.at(key->line, key->column);
+    const Value* group = props.get("RecordingGroup");
+    const YamlNode* group_where = node_of(group, where);
+    if (group != nullptr && group->is(Value::Kind::kUnknown)) {
+      const std::string why = fmt::format("RecordingGroup: {}", group->text);
+      r.all_supported = located(Field<bool>::unknown(why), group->node);
+      r.recording_strategy = located(Field<std::string>::unknown(why), group->node);
+      r.resource_types = r.excluded_types = located(Field<std::vector<std::string>>::unknown(why), group->node);
+      add(std::move(r));
+      return;
+    }
+    r.all_supported = bool_of(member(group, "AllSupported"), "RecordingGroup.AllSupported", group_where);
+    r.recording_strategy = string_of(member(member(group, "RecordingStrategy"), "UseOnly"), "RecordingStrategy.UseOnly", group_where);
+    r.resource_types = strings_of(member(group, "ResourceTypes"), "RecordingGroup.ResourceTypes", group_where);
+    const Value* exclusion = member(group, "ExclusionByResourceTypes");
+    r.excluded_types = exclusion != nullptr && exclusion->is(Value::Kind::kUnknown)
+                           ? located(Field<std::vector<std::string>>::unknown(exclusion->text), exclusion->node)
+                           : strings_of(member(exclusion, "ResourceTypes"), "ExclusionByResourceTypes.ResourceTypes",
+                                        node_of(exclusion, group_where));
+    add(std::move(r));
+  }
+
+  // Inline policies of users and groups (AWS::IAM::User/Group Policies, AWS::IAM::UserPolicy,
+  // AWS::IAM::GroupPolicy): one IamPolicy each, inline_owner "user/<LogicalId>" or
+  // "group/<LogicalId>" (or the name written, for a user or group outside the template).
+  void map_principal_policies(const YamlNode* key, const YamlNode* res, std::string_view kind) {
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    const Value* policies = props.get("Policies");
+    if (!present(policies)) return;
+    if (!policies->is(Value::Kind::kList)) {
+      IamPolicy p;
+      begin_unscoped(p, key);
+      p.id = key->value + "/Policies";
+      p.document = located(Field<std::string>::unknown(policies->is(Value::Kind::kUnknown) ? policies->text
+                                                                                         : "Policies is not a list"),
+                           policies->node);
+      p.inline_owner = located(Field<std::string>::known(fmt::format("{}/{}", kind, key->value)), key);
+      p.attached_roles = Field<std::vector<std::string>>::known({});
+      add(std::move(p));
+      return;
+    }
+    size_t n = 0;
+    for (const Value& policy : policies->list) {
+      IamPolicy p;
+      begin_unscoped(p, key);
+      const Field<std::string> name = string_of(policy.get("PolicyName"), "PolicyName", policy.node);
+      p.id = fmt::format("{}/{}", key->value, name.is_known() ? name.value() : fmt::format("Policies[{}]", n));
+      ++n;
+      if (policy.node != nullptr) p.origin.line = policy.node->line, p.origin.column = policy.node->column;
+      p.document = document_of(policy.get("PolicyDocument"), "PolicyDocument", node_of(&policy, where));
+      p.inline_owner = located(Field<std::string>::known(fmt::format("{}/{}", kind, key->value)), key);
+      p.attached_roles = Field<std::vector<std::string>>::known({});
+      add(std::move(p));
+    }
+  }
+
+  void map_owned_policy(const YamlNode* key, const YamlNode* res, std::string_view kind, const char* owner_property) {
+    IamPolicy p;
+    begin_unscoped(p, key);
+    const Value props = properties(res);
+    const YamlNode* where = node_of(&props, key);
+    p.document = document_of(props.get("PolicyDocument"), "PolicyDocument", where);
+    const Field<std::string> owner = id_of(props.get(owner_property), owner_property, where);
+    p.inline_owner = owner.is_known() ? Field<std::string>::known(fmt::format("{}/{}", kind, owner.value()))
+                     : owner.is_absent() ? Field<std::string>::unknown(fmt::format("{} is not set", owner_property))
+                                         : Field<std::string>::unknown(owner.reason());
+    p.inline_owner.at(owner.line(), owner.column());
+    p.attached_roles = Field<std::vector<std::string>>::known({});
+    add(std::move(p));
+  }
+
+  // AWS::IAM::RolePolicy adds an inline policy to a role of the template (after the roles are
+  // mapped); for a role defined elsewhere it becomes an IamPolicy with inline_owner "role/<name>".
+  void attach_role_policies() {
+    for (const auto& [key, res] : role_policies_) {
+      const Value props = properties(res);
+      const YamlNode* where = node_of(&props, key);
+      const Field<std::string> role = id_of(props.get("RoleName"), "RoleName", where);
+      const Field<std::string> doc = document_of(props.get("PolicyDocument"), "PolicyDocument", where);
+      bool attached = false;
+      if (role.is_known()) {
+        for (IamRole& r : inventory_.mutable_iam_roles()) {
+          if (r.id != role.value() || r.origin.identity_file() != canonical_ || !r.inline_policies.is_known()) continue;
+          const uint32_t line = r.inline_policies.line(), column = r.inline_policies.column();
+          if (doc.is_known()) {
+            std::vector<std::string> docs = r.inline_policies.value();
+            docs.push_back(doc.value());
+            r.inline_policies = Field<std::vector<std::string>>::known(std::move(docs)).at(line, column);
+          } else {
+            r.inline_policies = Field<std::vector<std::string>>::unknown(doc.reason()).at(doc.line(), doc.column());
+          }
+          attached = true;
+        }
+      }
+      if (!attached) map_owned_policy(key, res, "role", "RoleName");
+    }
+  }
+
   void map_policy(const YamlNode* key, const YamlNode* res) {
     IamPolicy policy;
     begin_unscoped(policy, key);
@@ -342,6 +926,17 @@ class Mapper {
     const YamlNode* where = node_of(&props, key);
     policy.document = document_of(props.get("PolicyDocument"), "PolicyDocument", where);
     policy.attached_roles = ids_of(props.get("Roles"), "Roles", where);
+    policy.inline_owner = located(Field<std::string>::absent(), where);
+    if (type_of(res) == "AWS::IAM::Policy" && !present(props.get("Roles"))) {
+      // An inline policy given to users or groups only: owned by the first of them.
+      for (auto [property, kind] : {std::pair{"Users", "user"}, std::pair{"Groups", "group"}}) {
+        const Field<std::vector<std::string>> owners = ids_of(props.get(property), property, where);
+        if (owners.is_known() && !owners.value().empty()) {
+          policy.inline_owner = Field<std::string>::known(fmt::format("{}/{}", kind, owners.value()[0])).at(owners.line(), owners.column());
+          break;
+        }
+      }
+    }
     add(std::move(policy));
   }
 
@@ -573,7 +1168,7 @@ class Mapper {
               Field<std::vector<std::string>>::unknown("AvailabilityZones mixes Fn::GetAZs with zone names").at(line, column);
         }
       }
-      c.subnet_group = id_of(props.get("SubnetGroupName"), "SubnetGroupName", where);
+      c.subnet_group = subnet_group_reference(props.get("SubnetGroupName"), "SubnetGroupName", where, dax_subnet_groups_);
       c.security_group_ids = ids_of(props.get("SecurityGroupIds"), "SecurityGroupIds", where);
       c.iam_role_arn = id_of(props.get("IAMRoleARN"), "IAMRoleARN", where);
     }
@@ -630,6 +1225,7 @@ class Mapper {
     const auto outside = Field<std::string>::unknown("the key is defined outside the template");
     k.key_state = k.key_origin = k.key_spec = k.deletion_date = outside;
     k.rotation_enabled = Field<bool>::unknown("the key is defined outside the template");
+    k.policy = outside;
     // Not a resource of this template: never judged itself, only looked up, and any real
     // description of the key (describe-key, Config) wins over what the template implies.
     k.reference_only = true;
@@ -664,7 +1260,8 @@ class Mapper {
     DynamoDbTable t;
     begin(t, key);
     if (global) t.declared_type = "AWS::DynamoDB::GlobalTable";
-    if (type_of(res) == "AWS::Serverless::SimpleTable") t.declared_type = "AWS::Serverless::SimpleTable";
+    const bool simple = type_of(res) == "AWS::Serverless::SimpleTable";
+    if (simple) t.declared_type = "AWS::Serverless::SimpleTable";
     const Value props = properties(res);
     const YamlNode* where = node_of(&props, key);
     t.table_status = Field<std::string>::absent();
@@ -690,15 +1287,321 @@ class Mapper {
     }
     for (Field<std::string>* f : {&t.sse_status, &t.sse_type}) f->at(enabled.line(), enabled.column());
     if (t.kms_key_arn.line() == 0) t.kms_key_arn.at(enabled.line(), enabled.column());
-    t.deletion_protection = bool_of(props.get("DeletionProtectionEnabled"), "DeletionProtectionEnabled", where);
-    const Value* pitr = props.get("PointInTimeRecoverySpecification");
-    Field<bool> pitr_on = bool_of(pitr != nullptr && pitr->is(Value::Kind::kMap) ? pitr->get("PointInTimeRecoveryEnabled") : pitr,
-                                  "PointInTimeRecoveryEnabled", node_of(pitr, where));
-    t.pitr_status = pitr_on.is_known() ? Field<std::string>::known(pitr_on.value() ? "ENABLED" : "DISABLED")
-                    : pitr_on.is_absent() ? Field<std::string>::known("DISABLED")
-                                          : Field<std::string>::unknown(pitr_on.reason());
-    t.pitr_recovery_days = Field<int64_t>::absent();
+    if (props.is(Value::Kind::kUnknown)) {  // e.g. Properties produced by Fn::Transform
+      const std::string why(enabled.reason());
+      t.arn = t.pitr_status = t.billing_mode = t.resource_policy = located(Field<std::string>::unknown(why), props.node);
+      t.deletion_protection = located(Field<bool>::unknown(why), props.node);
+      t.pitr_recovery_days = located(Field<int64_t>::unknown(why), props.node);
+      t.gsi_names = located(Field<std::vector<std::string>>::unknown(why), props.node);
+      t.tags = located(Field<std::vector<Tag>>::unknown(why), props.node);
+      t.replicas = located(Field<std::vector<TableReplica>>::unknown(why), props.node);
+      add(std::move(t));
+      return;
+    }
+    t.arn = table_arn(props.get("TableName"), where);
+    if (simple) {
+      // SAM makes a table without ProvisionedThroughput on-demand.
+      const Value* throughput = props.get("ProvisionedThroughput");
+      t.billing_mode = present(throughput) ? located(Field<std::string>::known("PROVISIONED"), node_of(throughput, where))
+                                           : located(Field<std::string>::known("PAY_PER_REQUEST"), where);
+    } else {
+      t.billing_mode = string_of(props.get("BillingMode"), "BillingMode", where);
+    }
+    t.gsi_names = index_names(props.get("GlobalSecondaryIndexes"), where);
+    if (global) {
+      fold_replicas(t, props, where);
+    } else {
+      t.deletion_protection = bool_of(props.get("DeletionProtectionEnabled"), "DeletionProtectionEnabled", where);
+      pitr_of(props.get("PointInTimeRecoverySpecification"), where, t.pitr_status, t.pitr_recovery_days);
+      t.tags = tags_of(props.get("Tags"), "Tags", where);
+      const Value* policy = props.get("ResourcePolicy");
+      t.resource_policy = document_of(policy != nullptr && policy->is(Value::Kind::kUnknown) ? policy : member(policy, "PolicyDocument"),
+                                      "ResourcePolicy.PolicyDocument", node_of(policy, where));
+      t.replicas = Field<std::vector<TableReplica>>::absent();
+    }
+    if (global) synthesize_scalable_targets(key, t, props);
     add(std::move(t));
+  }
+
+  // The table's ARN when its name, Region and account are all known (a literal ARN in another
+  // resource can then be matched against it); otherwise unknown, saying which part is missing.
+  Field<std::string> table_arn(const Value* name, const YamlNode* where) {
+    Field<std::string> table_name = string_of(name, "TableName", where);
+    if (table_name.is_absent()) {
+      return located(Field<std::string>::unknown("the table name is generated by CloudFormation at deploy time"), where);
+    }
+    if (!table_name.is_known()) return table_name;
+    if (region_ == nullptr || account_ == nullptr) {
+      return Field<std::string>::unknown("the table's ARN needs the account and Region (give --account and --region)")
+          .at(table_name.line(), table_name.column());
+    }
+    const std::string_view partition = region_->starts_with("cn-")       ? "aws-cn"
+                                       : region_->starts_with("us-gov-") ? "aws-us-gov"
+                                                                         : "aws";
+    return Field<std::string>::known(fmt::format("arn:{}:dynamodb:{}:{}:table/{}", partition, *region_, *account_,
+                                                 table_name.value()))
+        .at(table_name.line(), table_name.column());
+  }
+
+  static Field<std::vector<std::string>> index_names(const Value* indexes, const YamlNode* where) {
+    using F = Field<std::vector<std::string>>;
+    if (!present(indexes)) return located(F::absent(), where);  // no index
+    if (!indexes->is(Value::Kind::kList)) {
+      return located(F::unknown(indexes->is(Value::Kind::kUnknown) ? fmt::format("GlobalSecondaryIndexes: {}", indexes->text)
+                                                                  : std::string("GlobalSecondaryIndexes is not a list")),
+                     indexes->node);
+    }
+    std::vector<std::string> names;
+    for (const Value& index : indexes->list) {
+      Field<std::string> name = string_of(index.get("IndexName"), "GlobalSecondaryIndexes[].IndexName", index.node);
+      if (!name.is_known()) {
+        return F::unknown(name.is_absent() ? "an index has no IndexName" : std::string(name.reason())).at(name.line(), name.column());
+      }
+      names.push_back(name.value());
+    }
+    return located(F::known(std::move(names)), indexes->node);
+  }
+
+  // PointInTimeRecoverySpecification: omitted or not enabled is DISABLED; the period is absent
+  // when not written (AWS's default, 35 days).
+  static void pitr_of(const Value* pitr, const YamlNode* where, Field<std::string>& status, Field<int64_t>& days) {
+    Field<bool> on = bool_of(pitr != nullptr && pitr->is(Value::Kind::kMap) ? pitr->get("PointInTimeRecoveryEnabled") : pitr,
+                             "PointInTimeRecoveryEnabled", node_of(pitr, where));
+    status = on.is_known() ? Field<std::string>::known(on.value() ? "ENABLED" : "DISABLED")
+             : on.is_absent() ? Field<std::string>::known("DISABLED")
+                              : Field<std::string>::unknown(on.reason());
+    status.at(on.line(), on.column());
+    days = pitr != nullptr && pitr->is(Value::Kind::kMap)
+               ? int_of(pitr->get("RecoveryPeriodInDays"), "RecoveryPeriodInDays", node_of(pitr, where))
+               : located(on.is_unknown() ? Field<int64_t>::unknown(on.reason()) : Field<int64_t>::absent(), node_of(pitr, where));
+  }
+
+  // A global table is one inventory table (its own Region's replica), and the settings CloudFormation
+  // writes per replica are folded into it as the WORST replica states them, located at that
+  // replica: PITR is DISABLED if any replica's is, deletion protection off if any replica's is,
+  // the tags are those every replica carries, and the resource policy joins every replica's
+  // statements. So a table-level check judges the global table by its weakest replica; the
+  // replicas in other Regions are listed (with their keys) in `replicas`.
+  void fold_replicas(DynamoDbTable& t, const Value& props, const YamlNode* where) {
+    const Value* replicas = props.get("Replicas");
+    if (replicas == nullptr || !replicas->is(Value::Kind::kList)) {
+      const std::string why = replicas != nullptr && replicas->is(Value::Kind::kUnknown)
+                                  ? fmt::format("Replicas: {}", replicas->text)
+                                  : std::string("Replicas is missing or not a list");
+      const YamlNode* at = node_of(replicas, where);
+      t.pitr_status = t.resource_policy = located(Field<std::string>::unknown(why), at);
+      t.pitr_recovery_days = located(Field<int64_t>::unknown(why), at);
+      t.deletion_protection = located(Field<bool>::unknown(why), at);
+      t.tags = located(Field<std::vector<Tag>>::unknown(why), at);
+      t.replicas = located(Field<std::vector<TableReplica>>::unknown(why), at);
+      return;
+    }
+    // Ranks: the higher, the worse; the first replica with the worst rank is reported.
+    int pitr_rank = -1, protection_rank = -1;
+    std::optional<Field<int64_t>> days;
+    std::optional<Field<std::vector<Tag>>> tags;
+    std::vector<std::string> tag_keys_everywhere;
+    bool any_tags = false;
+    std::vector<const Value*> policies;
+    std::vector<TableReplica> others;
+    std::optional<Field<std::vector<TableReplica>>> replicas_unknown;
+    bool first = true;
+    for (const Value& replica : replicas->list) {
+      const YamlNode* at = node_of(&replica, replicas->node);
+      if (!replica.is(Value::Kind::kMap)) {
+        const std::string why = replica.is(Value::Kind::kUnknown) ? replica.text : "a replica is not a map";
+        t.pitr_status = t.resource_policy = located(Field<std::string>::unknown(why), at);
+        t.pitr_recovery_days = located(Field<int64_t>::unknown(why), at);
+        t.deletion_protection = located(Field<bool>::unknown(why), at);
+        t.tags = located(Field<std::vector<Tag>>::unknown(why), at);
+        t.replicas = located(Field<std::vector<TableReplica>>::unknown(why), at);
+        return;
+      }
+      Field<std::string> status;
+      Field<int64_t> period;
+      pitr_of(replica.get("PointInTimeRecoverySpecification"), at, status, period);
+      const int rank = status.is_unknown() ? 1 : status.value() == "DISABLED" ? 2 : 0;
+      if (rank > pitr_rank) pitr_rank = rank, t.pitr_status = status;
+      if (period.is_unknown()) {
+        days = period;
+      } else if (period.is_known() && (!days || (days->is_known() && period.value() < days->value()) || days->is_absent())) {
+        days = period;
+      } else if (!days) {
+        days = period;
+      }
+      Field<bool> protection = bool_of(replica.get("DeletionProtectionEnabled"), "Replicas[].DeletionProtectionEnabled", at);
+      const int prank = protection.is_unknown() ? 1 : (protection.is_known() && protection.value()) ? 0 : 2;
+      if (prank > protection_rank) protection_rank = prank, t.deletion_protection = protection;
+      Field<std::vector<Tag>> replica_tags = tags_of(replica.get("Tags"), "Replicas[].Tags", at);
+      std::vector<std::string> keys;
+      if (replica_tags.is_unknown()) {
+        if (!tags || !tags->is_unknown()) tags = replica_tags;
+      } else if (replica_tags.is_known()) {
+        any_tags = true;
+        for (const Tag& tag : replica_tags.value()) keys.push_back(tag.key);
+      }
+      if (first) {
+        tag_keys_everywhere = keys;
+        if (replica_tags.is_known() && !(tags && tags->is_unknown())) tags = replica_tags;
+      } else {
+        const size_t before = tag_keys_everywhere.size();
+        std::erase_if(tag_keys_everywhere, [&](const std::string& k) { return std::find(keys.begin(), keys.end(), k) == keys.end(); });
+        // The replica that lacks a tag the others carry is where the finding points.
+        if (tag_keys_everywhere.size() != before && tags && !tags->is_unknown()) {
+          const uint32_t line = replica_tags.line() ? replica_tags.line() : at->line;
+          const uint32_t column = replica_tags.line() ? replica_tags.column() : at->column;
+          tags = Field<std::vector<Tag>>::known(tags->value()).at(line, column);
+        }
+      }
+      const Value* policy = replica.get("ResourcePolicy");
+      if (policy != nullptr && policy->is(Value::Kind::kUnknown)) {
+        policies.push_back(policy);
+      } else if (present(member(policy, "PolicyDocument"))) {
+        policies.push_back(member(policy, "PolicyDocument"));
+      }
+      first = false;
+
+      Field<std::string> region = string_of(replica.get("Region"), "Replicas[].Region", at);
+      if (!region.is_known()) {
+        // A Region that is the stack's own (Ref AWS::Region without --region) is this table.
+        if (region.is_unknown() && region_ == nullptr && region.reason().find("AWS::Region") != std::string_view::npos) continue;
+        replicas_unknown = Field<std::vector<TableReplica>>::unknown(region.is_absent() ? std::string("a replica has no Region")
+                                                                                         : std::string(region.reason()))
+                               .at(region.line(), region.column());
+        continue;
+      }
+      if (region_ != nullptr && region.value() == *region_) continue;
+      TableReplica r;
+      r.region = region.value();
+      r.line = at->line;
+      r.column = at->column;
+      const Value* spec = replica.get("SSESpecification");
+      if (t.sse_status.is_unknown()) {
+        r.kms_key = Field<std::string>::unknown(t.sse_status.reason());
+      } else if (t.sse_status.is_absent()) {
+        r.kms_key = located(Field<std::string>::absent(), at);  // the AWS owned key
+      } else {
+        r.kms_key = spec != nullptr && spec->is(Value::Kind::kUnknown)
+                        ? located(Field<std::string>::unknown(fmt::format("Replicas[].SSESpecification: {}", spec->text)), spec->node)
+                        : key_reference(member(spec, "KMSMasterKeyId"), "Replicas[].SSESpecification.KMSMasterKeyId",
+                                        node_of(spec, at));
+      }
+      others.push_back(std::move(r));
+    }
+    if (pitr_rank < 0) {  // no replica: CloudFormation rejects the template
+      const auto why = "the global table has no replica";
+      t.pitr_status = t.resource_policy = located(Field<std::string>::unknown(why), replicas->node);
+      t.pitr_recovery_days = located(Field<int64_t>::unknown(why), replicas->node);
+      t.deletion_protection = located(Field<bool>::unknown(why), replicas->node);
+      t.tags = located(Field<std::vector<Tag>>::unknown(why), replicas->node);
+      t.replicas = located(Field<std::vector<TableReplica>>::unknown(why), replicas->node);
+      return;
+    }
+    t.pitr_recovery_days = *days;
+    if (tags && tags->is_unknown()) {
+      t.tags = *tags;
+    } else if (!any_tags) {
+      t.tags = located(Field<std::vector<Tag>>::absent(), replicas->node);
+    } else {
+      std::vector<Tag> kept;
+      for (const Tag& tag : tags->value()) {
+        if (std::find(tag_keys_everywhere.begin(), tag_keys_everywhere.end(), tag.key) != tag_keys_everywhere.end()) kept.push_back(tag);
+      }
+      t.tags = Field<std::vector<Tag>>::known(std::move(kept)).at(tags->line(), tags->column());
+    }
+    t.resource_policy = joined_policy(policies, replicas->node);
+    t.replicas = replicas_unknown ? *replicas_unknown : located(Field<std::vector<TableReplica>>::known(std::move(others)), replicas->node);
+  }
+
+  // Several replicas' resource policies as one document holding all their statements.
+  static Field<std::string> joined_policy(const std::vector<const Value*>& policies, const YamlNode* where) {
+    if (policies.empty()) return located(Field<std::string>::absent(), where);
+    if (policies.size() == 1) return document_of(policies[0], "Replicas[].ResourcePolicy.PolicyDocument", where);
+    Value statements;
+    statements.kind = Value::Kind::kList;
+    for (const Value* p : policies) {
+      if (p->is(Value::Kind::kUnknown)) {
+        return located(Field<std::string>::unknown(fmt::format("Replicas[].ResourcePolicy.PolicyDocument: {}", p->text)), p->node);
+      }
+      const Value* s = member(p, "Statement");
+      if (s == nullptr) {
+        return located(Field<std::string>::unknown("a replica's resource policy is not a policy document that can be "
+                                                   "combined with the others"), p->node);
+      }
+      if (s->is(Value::Kind::kList)) {
+        statements.list.insert(statements.list.end(), s->list.begin(), s->list.end());
+      } else {
+        statements.list.push_back(*s);
+      }
+    }
+    Value doc;
+    doc.kind = Value::Kind::kMap;
+    Value version;
+    version.kind = Value::Kind::kString;
+    version.text = "2012-10-17";
+    doc.map.push_back(cfn::Member{"Version", version});
+    doc.map.push_back(cfn::Member{"Statement", std::move(statements)});
+    std::string json;
+    to_json(doc, json);
+    return located(Field<std::string>::known(std::move(json)), policies[0]->node);
+  }
+
+  // A global table's built-in autoscaling as the scalable targets Application Auto Scaling
+  // holds for it, so that dynamodb-autoscaling reads one shape for every input. Write capacity is
+  // set for the whole table; read capacity per replica, so reads count as scaled only when every
+  // replica scales them. The targets carry the table's scenario, are located at the settings,
+  // and are not counted as resources of their own.
+  void synthesize_scalable_targets(const YamlNode* key, const DynamoDbTable& t, const Value& props) {
+    const std::string table_id = "table/" + t.id;
+    const Value* replicas = props.get("Replicas");
+    const std::vector<Value> no_replicas;
+    const std::vector<Value>& replica_list = replicas != nullptr && replicas->is(Value::Kind::kList) ? replicas->list : no_replicas;
+    // Where every replica sets read autoscaling (for the table: index empty), the first one's settings.
+    auto every_replica_reads = [&](const std::string& index) -> const Value* {
+      const Value* first_found = nullptr;
+      for (const Value& replica : replica_list) {
+        const Value* owner = &replica;
+        if (!index.empty()) {
+          owner = nullptr;
+          const Value* indexes = replica.get("GlobalSecondaryIndexes");
+          for (const Value& i : indexes != nullptr && indexes->is(Value::Kind::kList) ? indexes->list : no_replicas) {
+            const Value* name = i.get("IndexName");
+            if (name != nullptr && name->is(Value::Kind::kString) && name->text == index) owner = &i;
+          }
+        }
+        const Value* settings = member(member(owner, "ReadProvisionedThroughputSettings"), "ReadCapacityAutoScalingSettings");
+        if (!present(settings)) return nullptr;
+        if (first_found == nullptr) first_found = settings;
+      }
+      return first_found;
+    };
+    auto target = [&](const std::string& resource_id, const std::string& dimension, const Value* at) {
+      ScalableTarget s;
+      begin_unscoped(s, key);
+      s.id = resource_id + "|" + dimension;
+      s.origin.line = at->node != nullptr ? at->node->line : t.origin.line;
+      s.origin.column = at->node != nullptr ? at->node->column : t.origin.column;
+      s.scenario = t.scenario;
+      s.service_namespace = located(Field<std::string>::known("dynamodb"), at->node);
+      s.resource_id = located(Field<std::string>::known(resource_id), at->node);
+      s.scalable_dimension = located(Field<std::string>::known(dimension), at->node);
+      inventory_.add(std::move(s));
+    };
+    const Value* write = member(props.get("WriteProvisionedThroughputSettings"), "WriteCapacityAutoScalingSettings");
+    if (present(write)) target(table_id, "dynamodb:table:WriteCapacityUnits", write);
+    if (const Value* read = every_replica_reads(""); read != nullptr) target(table_id, "dynamodb:table:ReadCapacityUnits", read);
+    const Value* indexes = props.get("GlobalSecondaryIndexes");
+    if (indexes == nullptr || !indexes->is(Value::Kind::kList)) return;
+    for (const Value& index : indexes->list) {
+      const Value* name = index.get("IndexName");
+      if (name == nullptr || !name->is(Value::Kind::kString)) continue;
+      const std::string index_id = table_id + "/index/" + name->text;
+      const Value* index_write = member(index.get("WriteProvisionedThroughputSettings"), "WriteCapacityAutoScalingSettings");
+      if (present(index_write)) target(index_id, "dynamodb:index:WriteCapacityUnits", index_write);
+      if (const Value* read = every_replica_reads(name->text); read != nullptr) {
+        target(index_id, "dynamodb:index:ReadCapacityUnits", read);
+      }
+    }
   }
 
   // Global tables name a key per replica, and every replica must be on a customer key for the
@@ -740,6 +1643,11 @@ class Mapper {
           located(Field<std::string>::unknown(props.text), props.node);
       c.at_rest_encryption = c.transit_encryption = located(Field<bool>::unknown(props.text), props.node);
       c.replication_group_id = Field<std::string>::absent();
+      c.automatic_failover = c.az_mode = c.cache_subnet_group = located(Field<std::string>::unknown(props.text), props.node);
+      c.auth_token_enabled = c.multi_az = c.auto_minor_version_upgrade = located(Field<bool>::unknown(props.text), props.node);
+      c.num_nodes = c.snapshot_retention_limit = located(Field<int64_t>::unknown(props.text), props.node);
+      c.user_group_ids = c.subnet_ids = c.security_group_ids =
+          located(Field<std::vector<std::string>>::unknown(props.text), props.node);
       add(std::move(c));
       return;
     }
@@ -758,7 +1666,125 @@ class Mapper {
     c.transit_encryption_mode = string_of(props.get("TransitEncryptionMode"), "TransitEncryptionMode", where);
     c.kms_key_id = key_reference(props.get("KmsKeyId"), "KmsKeyId", where);
     c.replication_group_id = Field<std::string>::absent();
+    map_cache_operations(c, props, where);
     add(std::move(c));
+  }
+
+  // Access control, availability, backups and placement. A property the resource type does not
+  // have is absent (the check then applies what AWS does for that type).
+  void map_cache_operations(ElastiCache& c, const Value& props, const YamlNode* where) {
+    const bool group = c.type == ResourceType::kElastiCacheReplicationGroup;
+    const bool cluster = c.type == ResourceType::kElastiCacheCacheCluster;
+    const bool serverless = c.type == ResourceType::kElastiCacheServerlessCache;
+    const auto absent_string = located(Field<std::string>::absent(), where);
+    const auto absent_bool = located(Field<bool>::absent(), where);
+    const auto absent_list = located(Field<std::vector<std::string>>::absent(), where);
+    c.auth_token_enabled = absent_bool;
+    if (const Value* token = props.get("AuthToken"); group && present(token)) {
+      // Any token, even one from a NoEcho parameter or a secret, is a token: only an Fn::If
+      // that may drop it leaves the question open.
+      const bool may_be_dropped = token->is(Value::Kind::kUnknown) && token->text.starts_with("condition ");
+      c.auth_token_enabled = located(may_be_dropped ? Field<bool>::unknown(fmt::format("AuthToken: {}", token->text))
+                                                    : Field<bool>::known(true), token->node);
+    }
+    c.user_group_ids = group ? ids_of(props.get("UserGroupIds"), "UserGroupIds", where) : absent_list;
+    if (serverless) {
+      const Field<std::string> user_group = id_of(props.get("UserGroupId"), "UserGroupId", where);
+      c.user_group_ids = user_group.is_known() ? Field<std::vector<std::string>>::known({user_group.value()})
+                         : user_group.is_absent() ? Field<std::vector<std::string>>::absent()
+                                                  : Field<std::vector<std::string>>::unknown(user_group.reason());
+      c.user_group_ids.at(user_group.line(), user_group.column());
+    }
+    c.automatic_failover = absent_string;
+    if (group) {
+      const Field<bool> failover = bool_of(props.get("AutomaticFailoverEnabled"), "AutomaticFailoverEnabled", where);
+      c.automatic_failover = failover.is_known() ? Field<std::string>::known(failover.value() ? "enabled" : "disabled")
+                             : failover.is_absent() ? Field<std::string>::absent()
+                                                    : Field<std::string>::unknown(failover.reason());
+      c.automatic_failover.at(failover.line(), failover.column());
+    }
+    c.multi_az = group ? bool_of(props.get("MultiAZEnabled"), "MultiAZEnabled", where) : absent_bool;
+    c.az_mode = cluster ? string_of(props.get("AZMode"), "AZMode", where) : absent_string;
+    c.num_nodes = cluster ? int_of(props.get("NumCacheNodes"), "NumCacheNodes", where)
+                  : group ? group_node_count(props, where)
+                          : located(Field<int64_t>::absent(), where);
+    c.snapshot_retention_limit = int_of(props.get("SnapshotRetentionLimit"), "SnapshotRetentionLimit", where);
+    c.auto_minor_version_upgrade =
+        serverless ? absent_bool : bool_of(props.get("AutoMinorVersionUpgrade"), "AutoMinorVersionUpgrade", where);
+    c.cache_subnet_group = serverless ? absent_string
+                                      : subnet_group_reference(props.get("CacheSubnetGroupName"), "CacheSubnetGroupName",
+                                                               where, cache_subnet_groups_);
+    c.subnet_ids = serverless ? ids_of(props.get("SubnetIds"), "SubnetIds", where) : absent_list;
+    c.security_group_ids = ids_of(props.get(cluster ? "VpcSecurityGroupIds" : "SecurityGroupIds"),
+                                  cluster ? "VpcSecurityGroupIds" : "SecurityGroupIds", where);
+  }
+
+  // Member clusters of a replication group: NumCacheClusters (cluster mode disabled), or the
+  // shards times their nodes (NumNodeGroups x (1 + ReplicasPerNodeGroup), or NodeGroupConfiguration).
+  static Field<int64_t> group_node_count(const Value& props, const YamlNode* where) {
+    if (present(props.get("NumCacheClusters"))) return int_of(props.get("NumCacheClusters"), "NumCacheClusters", where);
+    const Value* shards = props.get("NodeGroupConfiguration");
+    if (shards != nullptr && shards->is(Value::Kind::kList) && !present(props.get("ReplicasPerNodeGroup"))) {
+      int64_t total = 0;
+      for (const Value& shard : shards->list) {
+        const Field<int64_t> replicas = int_of(shard.get("ReplicaCount"), "NodeGroupConfiguration[].ReplicaCount", shard.node);
+        if (!replicas.is_known()) {
+          return Field<int64_t>::unknown(replicas.is_absent() ? "a node group's ReplicaCount is not set" : std::string(replicas.reason()))
+              .at(replicas.line(), replicas.column());
+        }
+        total += 1 + replicas.value();
+      }
+      return located(Field<int64_t>::known(total), shards->node);
+    }
+    if (!present(props.get("NumNodeGroups")) && !present(props.get("ReplicasPerNodeGroup"))) {
+      return located(Field<int64_t>::absent(), where);
+    }
+    Field<int64_t> groups = int_of(props.get("NumNodeGroups"), "NumNodeGroups", where);
+    if (groups.is_absent()) groups = Field<int64_t>::known(1).at(groups.line(), groups.column());
+    const Field<int64_t> replicas = int_of(props.get("ReplicasPerNodeGroup"), "ReplicasPerNodeGroup", where);
+    if (!groups.is_known()) return groups;
+    if (!replicas.is_known()) {
+      return Field<int64_t>::unknown(replicas.is_absent() ? "ReplicasPerNodeGroup is not set" : std::string(replicas.reason()))
+          .at(replicas.line(), replicas.column());
+    }
+    return Field<int64_t>::known(groups.value() * (1 + replicas.value())).at(replicas.line(), replicas.column());
+  }
+
+  // A subnet group named by Ref (its logical id) or by the name a group of this template is
+  // given (also its logical id, as the inventory knows it); any other name as written.
+  static Field<std::string> subnet_group_reference(const Value* v, std::string_view what, const YamlNode* where,
+                                                   const std::map<std::string, std::string>& by_name) {
+    Field<std::string> ref = id_of(v, what, where);
+    if (!ref.is_known() || v->is(Value::Kind::kResourceRef)) return ref;
+    std::string lower;
+    for (char ch : ref.value()) lower += ascii_lower(ch);
+    if (auto it = by_name.find(lower); it != by_name.end()) {
+      return Field<std::string>::known(it->second).at(ref.line(), ref.column());
+    }
+    return ref;
+  }
+
+  // The VPC of a subnet group, known when its subnets are defined in the template.
+  Field<std::string> vpc_of_subnets(const Field<std::vector<std::string>>& subnets) {
+    auto at = [&](Field<std::string> f) { return f.at(subnets.line(), subnets.column()); };
+    if (!subnets.is_known()) {
+      return at(Field<std::string>::unknown(subnets.is_absent() ? std::string("SubnetIds is not set") : std::string(subnets.reason())));
+    }
+    std::optional<Field<std::string>> vpc;
+    for (const std::string& id : subnets.value()) {
+      const YamlNode* subnet = t_.resource(id);
+      if (subnet == nullptr || type_of(subnet) != "AWS::EC2::Subnet") {
+        return at(Field<std::string>::unknown(fmt::format("subnet {} is not defined in the template; its VPC is known "
+                                                          "only in the account", id)));
+      }
+      const Value props = properties(subnet);
+      const Field<std::string> v = id_of(props.get("VpcId"), "VpcId", node_of(&props, subnet));
+      if (!v.is_known()) return at(Field<std::string>::unknown(fmt::format("subnet {}: {}", id, v.is_absent() ? "no VpcId" : v.reason())));
+      if (vpc && vpc->value() != v.value()) return at(Field<std::string>::unknown("the subnets are in different VPCs"));
+      vpc = v;
+    }
+    if (!vpc) return at(Field<std::string>::unknown("the subnet group has no subnet"));
+    return at(*vpc);
   }
 
   void map_key(const YamlNode* key, const YamlNode* res) {
@@ -778,6 +1804,8 @@ class Mapper {
     k.rotation_enabled = bool_of(props.get("EnableKeyRotation"), "EnableKeyRotation", where);
     if (k.rotation_enabled.is_absent()) k.rotation_enabled = Field<bool>::known(false);
     k.deletion_date = Field<std::string>::absent();
+    // Absent: CloudFormation gives the key the default key policy (the account may use it).
+    k.policy = document_of(props.get("KeyPolicy"), "KeyPolicy", where);
     add(std::move(k));
   }
 
@@ -805,6 +1833,12 @@ class Mapper {
   std::map<std::string, std::string> alias_key_of_;  // alias logical id -> key logical id
   const NestedContext& nested_;
   std::vector<std::pair<const YamlNode*, const YamlNode*>> standalone_ingress_;
+  // Names given to resources of this template (lower case for subnet groups, which ElastiCache
+  // and DAX store in lower case) -> logical id; see index_names_given().
+  std::map<std::string, std::string> tables_by_name_, cache_subnet_groups_, dax_subnet_groups_;
+  std::map<std::string, std::vector<std::pair<const YamlNode*, const YamlNode*>>> route_parts_;  // see index_route_parts()
+  std::vector<std::pair<const YamlNode*, const YamlNode*>> role_policies_;
+  bool has_delivery_channel_ = false;
   const std::string* scenario_ = nullptr;
   bool first_variant_ = false;
 };

@@ -144,6 +144,14 @@ std::string_view Template::resource_type(std::string_view logical_id) const {
 
 Value Template::resolve(const YamlNode* node) const { return resolve_content(node, false); }
 
+Value Template::resolve_symbolic(const YamlNode* node) const {
+  const bool was = symbolic_;
+  symbolic_ = true;
+  Value v = resolve_content(node, false);
+  symbolic_ = was;
+  return v;
+}
+
 namespace {
 // Counts one level of resolution; the destructor gives it back.
 struct DepthGuard {
@@ -325,6 +333,14 @@ Value Template::sub(const YamlNode* arg, const YamlNode* at) const {
     } else {
       v = ref(name, at);
     }
+    if (symbolic_ && v.is(Value::Kind::kResourceRef)) {
+      out += "${" + v.text + (v.attribute.empty() ? "" : "." + v.attribute) + "}";
+      continue;
+    }
+    if (symbolic_ && v.is(Value::Kind::kUnknown)) {
+      out += "${" + name + "}";
+      continue;
+    }
     if (v.is(Value::Kind::kUnknown)) return v;
     if (v.is(Value::Kind::kResourceRef)) {
       return Value::unknown(fmt::format("${{{}}} is a resource known only at deploy time", name), at);
@@ -398,6 +414,12 @@ Value Template::resolve_function(std::string_view name, const YamlNode* arg, boo
     std::string out;
     for (size_t i = 0; i < list.list.size(); ++i) {
       const Value& item = list.list[i];
+      if (symbolic_ && (item.is(Value::Kind::kUnknown) || item.is(Value::Kind::kResourceRef))) {
+        if (i) out += delim.text;
+        out += item.is(Value::Kind::kUnknown) ? std::string("${?}")
+                                               : "${" + item.text + (item.attribute.empty() ? "" : "." + item.attribute) + "}";
+        continue;
+      }
       if (item.is(Value::Kind::kUnknown)) return item;
       if (!item.is(Value::Kind::kString) && !item.is(Value::Kind::kBool)) {
         return Value::unknown("Fn::Join over a value known only at deploy time", at);

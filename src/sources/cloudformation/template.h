@@ -65,6 +65,12 @@ class Template {
   const YamlNode* resource(std::string_view logical_id) const;
 
   Value resolve(const YamlNode* node) const;
+  // Like resolve(), but Fn::Sub and Fn::Join keep what is known only at deploy time as a
+  // placeholder instead of giving up on the whole string: a resource as "${Logical}" or
+  // "${Logical.Attribute}", a pseudo parameter or unresolved parameter as "${Name}", any other
+  // value as "${?}". Lets the mapper recognise 'table/${Table}' or
+  // 'com.amazonaws.${AWS::Region}.dynamodb' for what they name.
+  Value resolve_symbolic(const YamlNode* node) const;
   // Evaluates a named condition; `why` says what could not be resolved.
   Truth condition(std::string_view name, std::string& why) const;
 
@@ -102,6 +108,7 @@ class Template {
   mutable std::vector<std::string> evaluating_;  // condition cycle detection
   mutable std::vector<std::string> undecided_;   // conditions Fn::If could not decide
   mutable std::map<std::string, bool> assumptions_;
+  mutable bool symbolic_ = false;  // see resolve_symbolic()
   // Bounds on the work one template may cause, so that self-similar templates (long Fn::Sub
   // chains, Fn::FindInMap amplification, deep aliases) end in an UNKNOWN, not in exhaustion.
   mutable size_t depth_ = 0;
