@@ -87,12 +87,20 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   scan_cmd->add_option("-j,--jobs", scan.jobs, "Files read in parallel (default: one per CPU)")
       ->check(CLI::Range(1, 1024));
+  scan_cmd->add_option("--compliance", scan.compliance,
+                       "Run only the checks mapped to this framework (e.g. pci-dss-4.0) and summarise per requirement");
+  scan_cmd->add_option("--config", scan.config_path,
+                       "Configuration file (default: the nearest .atrest.yaml in the working directory or above)");
+  scan_cmd->add_flag("--no-config", scan.no_config, "Ignore .atrest.yaml files");
 
   std::string list_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List the check catalog");
   checks_cmd->add_option("--format", list_format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_val("text");
+  std::string list_compliance;
+  checks_cmd->add_option("--compliance", list_compliance,
+                         "Only the checks mapped to this framework, with their requirement ids (e.g. pci-dss-4.0)");
 
   std::string explain_id;
   auto* explain_cmd = app.add_subcommand("explain", "Explain one check: risk, fixes, mappings, peers");
@@ -111,7 +119,7 @@ int main(int argc, char** argv) {
     return atrest::kExitUsage;
   }
 
-  if (*checks_cmd) return atrest::run_checks_list(list_format);
+  if (*checks_cmd) return atrest::run_checks_list(list_format, list_compliance);
   if (*explain_cmd) return atrest::run_explain(explain_id);
 
   // --var and --var-file apply in the order given, as in Terraform: a later one wins.

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <cstdio>
 #include <ctime>
 
 #include "checks/engine.h"
 #include "checks/registry.h"
+#include "config/config.h"
+#include "report/compliance.h"
 #include "report/report.h"
 #include "sources/cloudformation/cloudformation_source.h"
 #include "sources/load.h"
@@ -33,8 +36,11 @@ bool catalog_ok() {
   return registry_problems().empty();
 }
 
-// Resolves --checks / --skip-checks; an unknown id is a usage error.
-bool select_checks(const ScanOptions& o, std::vector<const CheckDef*>& out) {
+// Resolves the checks to run: --checks (else the configuration's checks.enabled, else every
+// check), minus --skip-checks and checks.disabled, restricted to the framework's checks with
+// --compliance. An explicit --checks wins over checks.disabled. An unknown id is a usage error.
+bool select_checks(const ScanOptions& o, const Config& config, const Framework* framework,
+                   std::vector<const CheckDef*>& out) {
   for (const auto* list : {&o.checks, &o.skip_checks}) {
     for (const std::string& id : *list) {
       if (find_check(id) == nullptr) {
@@ -43,14 +49,70 @@ bool select_checks(const ScanOptions& o, std::vector<const CheckDef*>& out) {
       }
     }
   }
+  auto listed = [](const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
   for (const CheckDef& def : all_checks()) {
-    const bool wanted = o.checks.empty() ||
-                        std::find(o.checks.begin(), o.checks.end(), def.meta.id) != o.checks.end();
-    const bool skipped =
-        std::find(o.skip_checks.begin(), o.skip_checks.end(), def.meta.id) != o.skip_checks.end();
-    if (wanted && !skipped) out.push_back(&def);
+    const std::string& id = def.meta.id;
+    bool wanted;
+    if (!o.checks.empty()) {
+      wanted = listed(o.checks, id);
+    } else {
+      wanted = (config.enabled.empty() || listed(config.enabled, id)) && !listed(config.disabled, id);
+    }
+    if (listed(o.skip_checks, id)) wanted = false;
+    if (framework != nullptr && mapped_requirements(def.meta, framework->id) == nullptr) wanted = false;
+    if (wanted) out.push_back(&def);
   }
   return true;
+}
+
+// Severity overrides replace a check by a copy with the new severity, so that --min-severity,
+// --fail-on and every report see it. The copies live as long as the findings that point at them.
+void apply_severity_overrides(const Config& config, std::vector<const CheckDef*>& checks) {
+  static std::deque<CheckDef>* copies = new std::deque<CheckDef>();
+  for (const CheckDef*& def : checks) {
+    for (const auto& [id, severity] : config.severity) {
+      if (id != def->meta.id || severity == def->meta.severity) continue;
+      copies->push_back(*def);
+      copies->back().meta.severity = severity;
+      def = &copies->back();
+    }
+  }
+}
+
+const Framework* framework_or_complain(const std::string& id) {
+  const Framework* f = find_framework(id);
+  if (f == nullptr) {
+    fmt::print(stderr, "atrest: unknown compliance framework '{}'; known: {}\n", id, framework_ids());
+  }
+  return f;
+}
+
+// The configuration named by --config, else the nearest one upwards; false after printing its
+// problems.
+bool read_config(const ScanOptions& o, Config& config) {
+  std::string path = o.config_path;
+  if (path.empty() && !o.no_config) path = find_config(".");
+  if (path.empty()) return true;
+  const std::vector<std::string> problems = load_config(path, config);
+  for (const std::string& p : problems) fmt::print(stderr, "{}\n", p);
+  if (problems.empty() && !o.quiet && o.config_path.empty()) {
+    fmt::print(stderr, "atrest: note: using the configuration in {}\n", path);
+  }
+  return problems.empty();
+}
+
+// "L S C T" with "." for the inputs a check does not support.
+std::string input_letters(const CheckMeta& m) {
+  static const std::pair<const char*, const char*> kLetters[] = {
+      {"live", "L"}, {"snapshot", "S"}, {"cloudformation", "C"}, {"terraform", "T"}};
+  std::string out;
+  for (const auto& [input, letter] : kLetters) {
+    if (!out.empty()) out += ' ';
+    out += std::find(m.inputs.begin(), m.inputs.end(), input) != m.inputs.end() ? letter : ".";
+  }
+  return out;
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
@@ -72,8 +134,15 @@ std::vector<std::string> available(const std::vector<std::string>& inputs) {
 
 int run_scan(const ScanOptions& options) {
   if (!catalog_ok()) return kExitUsage;
+  const Framework* framework = nullptr;
+  if (!options.compliance.empty() && (framework = framework_or_complain(options.compliance)) == nullptr) {
+    return kExitUsage;
+  }
+  Config config;
+  if (!read_config(options, config)) return kExitUsage;
   std::vector<const CheckDef*> checks;
-  if (!select_checks(options, checks)) return kExitUsage;
+  if (!select_checks(options, config, framework, checks)) return kExitUsage;
+  apply_severity_overrides(config, checks);
 
   std::FILE* out_file = stdout;
   if (!options.output.empty()) {
@@ -132,9 +201,15 @@ int run_scan(const ScanOptions& options) {
   }
   inventory.finalize();
   scan.resources = inventory.distinct_size();
-  Settings settings;
-  scan.findings = run_checks(inventory, settings, checks, options.min_severity);
+  scan.findings = run_checks(inventory, config.settings, checks, options.min_severity);
   scan.finished_at = now_rfc3339();
+  static ComplianceSummary* kept_compliance = nullptr;
+  if (framework != nullptr) {
+    std::vector<const CheckMeta*> catalog;
+    for (const CheckDef& d : all_checks()) catalog.push_back(&d.meta);
+    kept_compliance = new ComplianceSummary(summarize_compliance(*framework, catalog, scan.findings));
+    scan.compliance = kept_compliance;
+  }
 
   // Input errors always reach stderr, one line each; --quiet only shortens the report.
   for (const InputSummary& in : scan.inputs) {
@@ -179,36 +254,119 @@ int run_scan(const ScanOptions& options) {
   return count(scan).complete() ? kExitOk : kExitIncomplete;
 }
 
-int run_checks_list(const std::string& format) {
+namespace {
+
+// Appends s as a JSON string literal.
+void json_str(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+void json_list(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    json_str(out, items[i]);
+  }
+  out += ']';
+}
+
+// The seed facts of a check ("facts" in metadata.json), each with the page that states it.
+void explain_facts(const CheckMeta& m, std::string& out) {
+  if (m.facts.empty()) return;
+  out += "What you need to know\n";
+  for (const Fact& fact : m.facts) out += fmt::format("  - {}\n    source: {}\n", fact.text, fact.source);
+  out += "\n";
+}
+
+}  // namespace
+
+int run_checks_list(const std::string& format, const std::string& compliance) {
   if (!catalog_ok()) return kExitUsage;
+  const Framework* framework = nullptr;
+  if (!compliance.empty() && (framework = framework_or_complain(compliance)) == nullptr) return kExitUsage;
+  std::vector<const CheckMeta*> shown;
+  for (const CheckDef& d : all_checks()) {
+    if (framework == nullptr || mapped_requirements(d.meta, framework->id) != nullptr) shown.push_back(&d.meta);
+  }
   std::string out;
   if (format == "json") {
-    // Per check: the catalog's inputs, and those this build can read today.
+    // Per check: the catalog's data, and with --compliance the framework's requirement ids.
     out += "[";
-    bool first = true;
-    for (const CheckDef& d : all_checks()) {
-      const CheckMeta& m = d.meta;
-      out += first ? "\n" : ",\n";
-      first = false;
-      std::vector<std::string> types;
-      for (const std::string& t : m.resource_type_names) types.push_back(fmt::format("\"{}\"", t));
-      std::vector<std::string> inputs, ready;
-      for (const std::string& i : m.inputs) inputs.push_back(fmt::format("\"{}\"", i));
-      for (const std::string& i : available(m.inputs)) ready.push_back(fmt::format("\"{}\"", i));
-      out += fmt::format(R"({{"id":"{}","title":"{}","severity":"{}","service":"{}","resource_types":[{}],)"
-                         R"("inputs":[{}],"available_inputs":[{}]}})",
-                         m.id, m.title, severity_name(m.severity), m.service, join(types, ","),
-                         join(inputs, ","), join(ready, ","));
+    for (size_t i = 0; i < shown.size(); ++i) {
+      const CheckMeta& m = *shown[i];
+      out += i ? ",\n{\"id\":" : "\n{\"id\":";
+      json_str(out, m.id);
+      out += ",\"title\":";
+      json_str(out, m.title);
+      out += fmt::format(",\"severity\":\"{}\",\"service\":", severity_name(m.severity));
+      json_str(out, m.service);
+      out += ",\"resource_types\":";
+      json_list(out, m.resource_type_names);
+      out += ",\"inputs\":";
+      json_list(out, m.inputs);
+      out += ",\"available_inputs\":";
+      json_list(out, available(m.inputs));
+      out += ",\"equivalents\":{";
+      for (size_t k = 0; k < m.equivalents.size(); ++k) {
+        if (k) out += ',';
+        json_str(out, m.equivalents[k].first);
+        out += ':';
+        json_str(out, m.equivalents[k].second);
+      }
+      out += "},\"compliance\":{";
+      for (size_t k = 0; k < m.compliance.size(); ++k) {
+        if (k) out += ',';
+        json_str(out, m.compliance[k].first);
+        out += ':';
+        json_list(out, m.compliance[k].second);
+      }
+      out += "},\"facts\":[";
+      for (size_t k = 0; k < m.facts.size(); ++k) {
+        out += k ? ",{\"text\":" : "{\"text\":";
+        json_str(out, m.facts[k].text);
+        out += ",\"source\":";
+        json_str(out, m.facts[k].source);
+        out += '}';
+      }
+      out += ']';
+      if (framework != nullptr) {
+        out += ",\"requirements\":";
+        json_list(out, *mapped_requirements(m, framework->id));
+      }
+      out += '}';
     }
     out += "\n]\n";
+  } else if (framework != nullptr) {
+    out += fmt::format("{} {} ({}): {} check{}\n\n", framework->title, framework->version, framework->id,
+                       shown.size(), shown.size() == 1 ? "" : "s");
+    out += fmt::format("{:<36} {:<9} {:<7}  {}\n", "ID", "SEVERITY", "L S C T", "REQUIREMENTS");
+    for (const CheckMeta* m : shown) {
+      out += fmt::format("{:<36} {:<9} {:<7}  {}\n", m->id, severity_name(m->severity), input_letters(*m),
+                         join(*mapped_requirements(*m, framework->id), ", "));
+    }
+    out += "\n`atrest scan ... --compliance " + std::string(framework->id) +
+           "` reports these checks with a summary per requirement.\n";
   } else {
-    out += fmt::format("{:<36} {:<9} {:<12} {:<10} {}\n", "ID", "SEVERITY", "SERVICE", "INPUTS", "TITLE");
+    out += fmt::format("{:<36} {:<9} {:<12} {:<7}  {}\n", "ID", "SEVERITY", "SERVICE", "L S C T", "TITLE");
     for (const CheckDef& d : all_checks()) {
       const CheckMeta& m = d.meta;
-      out += fmt::format("{:<36} {:<9} {:<12} {:<10} {}\n", m.id, severity_name(m.severity), m.service,
-                         join(available(m.inputs), ","), m.title);
+      out += fmt::format("{:<36} {:<9} {:<12} {:<7}  {}\n", m.id, severity_name(m.severity), m.service,
+                         input_letters(m), m.title);
     }
-    out += "\nINPUTS lists what this build reads; `atrest explain ID` shows the catalog's full list.\n";
+    out += "\nInputs: L live AWS, S saved aws CLI / AWS Config output, C CloudFormation, T Terraform (HCL and plans).\n"
+           "`atrest explain ID` shows a check in full; `atrest checks --compliance FRAMEWORK` its mappings.\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
@@ -222,12 +380,12 @@ int run_explain(const std::string& check_id) {
     return kExitUsage;
   }
   const CheckMeta& m = def->meta;
-  const std::vector<std::string>& types = m.resource_type_names;
   std::string out = fmt::format(
-      "{} — {}\n\nSeverity:   {}\nService:    {}\nResources:  {}\nInputs:     {} (this build reads: {})\n\n",
-      m.id, m.title, severity_name(m.severity), m.service, join(types, ", "), join(m.inputs, ", "),
-      join(available(m.inputs), ", "));
+      "{} — {}\n\nSeverity:   {}\nService:    {}\nResources:  {}\nInputs:     {}  ({})\n\n",
+      m.id, m.title, severity_name(m.severity), m.service, join(m.resource_type_names, ", "), input_letters(m),
+      join(m.inputs, ", "));
   out += fmt::format("What is checked\n  {}\n\nRisk\n  {}\n\n", m.description, m.risk);
+  explain_facts(m, out);
   if (!m.notes.empty()) {
     out += "Good to know\n";
     for (const std::string& n : m.notes) out += fmt::format("  - {}\n", n);
@@ -248,12 +406,27 @@ int run_explain(const std::string& check_id) {
       out += fmt::format("    {}. {}\n", i + 1, m.remediation.console[i]);
     }
   }
-  out += fmt::format("\n  aws CLI:\n{}\n\n  CloudFormation:\n{}\n\n  Terraform:\n{}\n\n", indent(m.remediation.cli),
-                     indent(m.remediation.cloudformation), indent(m.remediation.terraform));
+  auto fix = [&](const char* label, const std::string& text) {
+    if (!text.empty()) out += fmt::format("\n  {}:\n{}\n", label, indent(text));
+  };
+  fix("aws CLI", m.remediation.cli);
+  fix("CloudFormation", m.remediation.cloudformation);
+  fix("Terraform", m.remediation.terraform);
+  out += "\n";
   if (!m.compliance.empty()) {
-    out += "Compliance\n";
-    for (const auto& [framework, ids] : m.compliance) out += fmt::format("  {:<18} {}\n", framework, join(ids, ", "));
+    out += "Compliance (`atrest checks --compliance FRAMEWORK` lists a framework's checks)\n";
+    for (const auto& [framework_id, ids] : m.compliance) {
+      const Framework* fw = find_framework(framework_id);
+      out += fmt::format("  {}{}\n", fw ? fmt::format("{} {}", fw->title, fw->version) : framework_id,
+                         fw ? fmt::format(" ({})", framework_id) : "");
+      for (const std::string& id : ids) {
+        const std::string_view title = fw ? fw->title_of(id) : std::string_view();
+        out += title.empty() ? fmt::format("    {}\n", id) : fmt::format("    {:<22} {}\n", id, title);
+      }
+    }
     out += "\n";
+  } else {
+    out += "Compliance\n  No framework maps this check (see docs/catalog.md).\n\n";
   }
   if (!m.equivalents.empty()) {
     out += "Equivalent rules in other tools\n";

@@ -35,10 +35,13 @@ struct ScanOptions {
   std::vector<TerraformVarArg> tf_var_args;      // --var NAME=VALUE / --var-file, in order
   bool aws = false;                               // --aws: scan live accounts too
   LiveOptions live;
+  std::string compliance;   // --compliance: framework id; only its checks, plus a per-requirement summary
+  std::string config_path;  // --config; empty: the nearest .atrest.yaml upwards from the working directory
+  bool no_config = false;   // --no-config: ignore any .atrest.yaml
 };
 
 int run_scan(const ScanOptions& options);
-int run_checks_list(const std::string& format);
+int run_checks_list(const std::string& format, const std::string& compliance);
 int run_explain(const std::string& check_id);
 
 }  // namespace atrest

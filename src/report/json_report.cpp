@@ -90,6 +90,34 @@ CheckFragments render_check(const CheckMeta& m) {
   return f;
 }
 
+// "compliance": the framework and, per requirement it cites, how the mapped checks fared.
+void write_compliance(std::string& b, const ComplianceSummary& s) {
+  const Framework& fw = *s.framework;
+  b += ",\n\"compliance\":{\"framework\":";
+  str(b, fw.id);
+  b += ",\"title\":";
+  str(b, fw.title);
+  b += ",\"version\":";
+  str(b, fw.version);
+  b += ",\"source\":";
+  str(b, fw.source);
+  b += ",\"requirements\":[";
+  for (size_t i = 0; i < s.requirements.size(); ++i) {
+    const RequirementResult& r = s.requirements[i];
+    b += i ? ",\n{\"id\":" : "\n{\"id\":";
+    str(b, r.id);
+    b += ",\"title\":";
+    str_or_null(b, r.title.empty() ? nullptr : &r.title);
+    b += ",\"checks\":";
+    string_list(b, r.checks);
+    b += fmt::format(",\"passed\":{},\"failed\":{},\"not_assessed\":{},"
+                     "\"findings\":{{\"PASS\":{},\"FAIL\":{},\"UNKNOWN\":{},\"ERROR\":{}}}}}",
+                     r.passed, r.failed, r.not_assessed, r.findings_pass, r.findings_fail, r.findings_unknown,
+                     r.findings_error);
+  }
+  b += "]}";
+}
+
 }  // namespace
 
 void write_json_report(const ScanResult& scan, Output& out) {
@@ -167,7 +195,9 @@ void write_json_report(const ScanResult& scan, Output& out) {
     b += fmt::format("{}\"{}\":{}", first ? "" : ",", severity_name(sev->first), sev->second);
     first = false;
   }
-  b += fmt::format("}},\"skipped_files\":{}}}}}\n", c.files_skipped);
+  b += fmt::format("}},\"skipped_files\":{}}}", c.files_skipped);
+  if (scan.compliance != nullptr) write_compliance(b, *scan.compliance);
+  b += "}\n";
   out << b;
 }
 

@@ -8,6 +8,7 @@
 
 #include "checks/finding.h"
 #include "model/input_summary.h"
+#include "report/compliance.h"
 
 namespace atrest {
 
@@ -18,6 +19,9 @@ struct ScanResult {
   std::vector<InputSummary> inputs;
   size_t resources = 0;  // distinct resources after merging inputs that describe the same one
   std::vector<Finding> findings;
+  // With --compliance: the findings are those of the framework's checks, and this summary is
+  // reported per requirement (text and JSON).
+  const ComplianceSummary* compliance = nullptr;
 };
 
 struct ScanCounts {

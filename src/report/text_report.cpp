@@ -64,6 +64,30 @@ const char* service_title(ResourceType t) {
 
 std::string_view opt(const std::string* s) { return s ? std::string_view(*s) : std::string_view("-"); }
 
+// Per requirement of the framework: how many mapped checks passed, failed or could not be
+// assessed, worst first within the framework's own order.
+std::string compliance_section(const ComplianceSummary& s, const Palette& p) {
+  const Framework& fw = *s.framework;
+  std::string out = fmt::format("\n{}Compliance: {} {}{} ({})\n", p.bold(), fw.title, fw.version, p.reset(), fw.id);
+  size_t failed = 0, passed = 0, open = 0;
+  for (const RequirementResult& r : s.requirements) {
+    const char* colour = r.failed ? p.bold_red() : r.passed ? p.green() : p.yellow();
+    const char* verdict = r.failed ? "FAIL" : r.passed ? "PASS" : "NOT ASSESSED";
+    (r.failed ? failed : r.passed ? passed : open) += 1;
+    out += fmt::format("  {}{:<12}{}  {:<22}  {} passed, {} failed, {} not assessed", colour, verdict, p.reset(),
+                       r.id, r.passed, r.failed, r.not_assessed);
+    if (r.findings_unknown || r.findings_error) {
+      out += fmt::format(" ({} UNKNOWN, {} ERROR)", r.findings_unknown, r.findings_error);
+    }
+    out += '\n';
+    if (!r.title.empty()) out += fmt::format("  {:<12}  {:<22}  {}{}{}\n", "", "", p.dim(), r.title, p.reset());
+  }
+  out += fmt::format("  {} requirements: {} with a failing check, {} passed, {} not assessed "
+                     "(a check is not assessed when it judged no resource, or only UNKNOWN / ERROR)\n",
+                     s.requirements.size(), failed, passed, open);
+  return out;
+}
+
 }  // namespace
 
 void write_text_report(const ScanResult& scan, const TextOptions& options, Output& out) {
@@ -120,6 +144,7 @@ void write_text_report(const ScanResult& scan, const TextOptions& options, Outpu
       out << line;
     }
   }
+  if (scan.compliance != nullptr && !options.quiet) out << compliance_section(*scan.compliance, p);
   // The summary line: counts per status, failures per severity, and how complete the scan was.
   std::string sev;
   for (auto it = c.fail_by_severity.rbegin(); it != c.fail_by_severity.rend(); ++it) {
