@@ -40,6 +40,10 @@ demo: build
 	@$(ATREST) scan examples/terraform --var env=prod --quiet; echo "(exit code $$?)"
 	@echo; echo "== atrest scan --aws   (a live scan of a local AWS emulator: moto seeded with a demo account)"
 	@python3 examples/live/scan_emulator.py $(ATREST); echo "(exit code $$?)"
+	@echo; echo "== atrest scan examples --compliance pci-dss-4.0   (only PCI DSS 4.0 checks, with a per-requirement summary)"
+	@$(ATREST) scan examples --compliance pci-dss-4.0 --quiet; echo "(exit code $$?)"
+	@echo; echo "== atrest explain dax-encryption-at-rest"
+	@$(ATREST) explain dax-encryption-at-rest | head -40
 	@$(ATREST) scan examples --format json --output build/demo-report.json --quiet; \
 	  echo "JSON report of everything written to build/demo-report.json (exit code $$?)"
 
