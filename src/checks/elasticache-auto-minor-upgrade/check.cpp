@@ -1,6 +1,7 @@
 // elasticache-auto-minor-upgrade: the cache takes minor engine versions (security fixes)
 // automatically. AutoMinorVersionUpgrade is true by default; Redis OSS before 6.0 is left out of
-// the upgrade campaigns whatever the flag says; serverless caches are always upgraded.
+// the upgrade campaigns whatever the flag says; serverless caches are always upgraded; node-based
+// Memcached is never upgraded automatically and gets no finding.
 #include <fmt/format.h>
 
 #include "checks/elasticache_nodes.h"
@@ -14,6 +15,10 @@ ATREST_CHECK("elasticache-auto-minor-upgrade") {
       return;
     }
     if (judged_through_group(ctx, c)) return;
+    // Automatic minor upgrade campaigns cover Valkey and Redis OSS only: a node-based Memcached
+    // cluster is upgraded when its owner asks, whatever the flag says (AWS Config judges only
+    // Valkey and Redis OSS clusters too).
+    if (is_memcached(c)) return;
     const Field<bool>& upgrade = c.auto_minor_version_upgrade;
     if (upgrade.is_unknown()) {
       ctx.unknown(c, fmt::format("AutoMinorVersionUpgrade cannot be decided: {}.", upgrade.reason()), upgrade);

@@ -26,13 +26,26 @@ bool names_a_key(const std::string& ref) {
 ATREST_CHECK("elasticache-customer-managed-key") {
   const std::vector<std::string>& allowed = ctx.settings.elasticache_allowed_kms_keys;
   ctx.for_each(ctx.inventory.caches(), [&](const ElastiCache& c) {
-    if (c.type == ResourceType::kElastiCacheReplicationGroup && c.at_rest_encryption.is_known() &&
-        !c.at_rest_encryption.value()) {
+    const bool group = c.type == ResourceType::kElastiCacheReplicationGroup;
+    const Field<bool>& at_rest = c.at_rest_encryption;
+    if (group && at_rest.is_known() && !at_rest.value()) {
       ctx.fail(c, "The replication group is not encrypted at rest, so no KMS key protects it; a key can only be "
-                  "chosen when a group is created with encryption at rest.", c.at_rest_encryption);
+                  "chosen when a group is created with encryption at rest.", at_rest);
+      return;
+    }
+    // Not written: Redis OSS groups are created unencrypted (Valkey ones encrypted), and a KmsKeyId
+    // only takes effect on a group encrypted at rest.
+    if (group && at_rest.is_absent() && c.engine.is_known() && iequals(c.engine.value(), "redis")) {
+      ctx.fail(c, "AtRestEncryptionEnabled is not set, and Redis OSS groups are then not encrypted at rest, so no KMS "
+                  "key protects the group (a KmsKeyId applies only with encryption at rest).", at_rest);
       return;
     }
     const Field<std::string>& ref = c.kms_key_id;
+    if (group && at_rest.is_unknown() && ref.is_known() && !ref.value().empty()) {
+      ctx.unknown(c, fmt::format("KmsKeyId names {}, but whether the group is encrypted at rest with it cannot be "
+                                 "decided: {}.", ref.value(), at_rest.reason()), at_rest);
+      return;
+    }
     if (ref.is_unknown()) {
       ctx.unknown(c, fmt::format("The cache's KMS key cannot be decided: {}.", ref.reason()), ref);
       return;

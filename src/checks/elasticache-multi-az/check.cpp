@@ -72,6 +72,19 @@ ATREST_CHECK("elasticache-multi-az") {
       ctx.fail(c, "Multi-AZ is not set, and it is off by default: a zone outage can take the primary down "
                   "with no replica in another zone promoted.", multi_az);
     } else if (multi_az.value()) {
+      // Multi-AZ works by promoting a replica, so AWS accepts it only together with automatic
+      // failover; a template that asks for one without the other describes no working group.
+      const Field<std::string>& failover = c.automatic_failover;
+      const bool failover_off = failover.is_absent() ||
+                                (failover.is_known() && !iequals(failover.value(), "enabled") &&
+                                 !iequals(failover.value(), "enabling"));
+      if (c.type == ResourceType::kElastiCacheReplicationGroup && failover_off) {
+        ctx.fail(c, fmt::format("Multi-AZ is enabled but automatic failover is {}: Multi-AZ needs automatic failover "
+                                "to promote a replica in another zone, and AWS rejects the one without the other.",
+                                failover.is_known() ? failover.value() : std::string("not set, so disabled")),
+                 failover);
+        return;
+      }
       ctx.pass(c, "Multi-AZ is enabled.", multi_az);
     } else {
       ctx.fail(c, "Multi-AZ is disabled: a zone outage can take the primary down with no replica in another "
