@@ -143,7 +143,32 @@ void Inventory::add_kms_alias(const std::string* account, const std::string* reg
   alias_targets_[std::move(key)] = std::move(target_key_id);
 }
 
+namespace {
+// One scope per account and region, whichever inputs listed what: snapshots add one per file,
+// live scans one per region, and checks judge each scope once.
+void merge_account_regions(std::vector<AccountRegion>& scopes) {
+  std::vector<AccountRegion> merged;
+  for (AccountRegion& s : scopes) {
+    auto same = std::find_if(merged.begin(), merged.end(), [&](const AccountRegion& m) {
+      return m.account == s.account && m.region == s.region;
+    });
+    if (same == merged.end()) {
+      s.id = s.account != nullptr ? *s.account : std::string("?");
+      if (s.region != nullptr) s.id += "/" + *s.region;
+      merged.push_back(std::move(s));
+      continue;
+    }
+    for (Collection c : s.listed) {
+      if (std::find(same->listed.begin(), same->listed.end(), c) == same->listed.end()) same->listed.push_back(c);
+    }
+    for (auto& failure : s.failed) same->failed.push_back(std::move(failure));
+  }
+  scopes = std::move(merged);
+}
+}  // namespace
+
 void Inventory::finalize() {
+  merge_account_regions(account_regions_);
   for_each_list_impl([](auto& v) { dedupe(v); });
   keys_by_arn_.clear();
   keys_by_id_.clear();

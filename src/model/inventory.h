@@ -60,6 +60,8 @@ class Inventory {
   std::vector<KmsKey>& mutable_kms_keys() { return kms_keys_; }
   std::vector<IamRole>& mutable_iam_roles() { return iam_roles_; }
   std::vector<IamPolicy>& mutable_iam_policies() { return iam_policies_; }
+  std::vector<Trail>& mutable_trails() { return trails_; }
+  std::vector<ConfigRecorder>& mutable_config_recorders() { return config_recorders_; }
 
   // Calls fn(vector) for every resource vector, in a fixed order.
   template <class Fn>

@@ -219,6 +219,7 @@ struct ClassicEventSelector {
   Field<std::string> read_write_type;  // All | ReadOnly | WriteOnly (absent: All)
   Field<bool> include_management_events;  // absent: true
   std::vector<std::string> data_resource_types;  // DataResources[].Type
+  std::vector<std::string> exclude_management_event_sources;  // e.g. kms.amazonaws.com
 };
 
 struct AdvancedFieldSelector {
@@ -235,6 +236,8 @@ struct Trail : Resource {
   Trail() : Resource(ResourceType::kCloudTrailTrail) {}
   Field<std::string> home_region;
   Field<bool> multi_region;
+  // An organization trail logs every member account; its ARN names the management account.
+  Field<bool> organization;
   Field<bool> logging;  // GetTrailStatus IsLogging; templates: IsLogging
   // A trail has classic or advanced selectors, never both. Neither given: management events,
   // read and write (the default).
@@ -266,6 +269,8 @@ enum class Collection : unsigned char {
 };
 const char* collection_name(Collection c);
 
+// Inventory::finalize() merges every AccountRegion of one account and region into one, with id
+// "ACCOUNT/REGION" ("?" for an unknown account, region left out for global lists such as IAM).
 struct AccountRegion : Resource {
   AccountRegion() : Resource(ResourceType::kAccountRegion) {}
   std::vector<Collection> listed;  // read completely
