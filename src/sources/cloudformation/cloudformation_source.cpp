@@ -113,6 +113,7 @@ Field<std::vector<Tag>> tags_of(const Value* v, std::string_view what, const Yam
     for (const cfn::Member& m : v->map) tags.push_back(Tag{m.key, string_of(&m.value, what, v->node)});
   } else if (v->is(Value::Kind::kList)) {
     for (const Value& item : v->list) {
+      if (item.is(Value::Kind::kUnknown)) return located(F::unknown(fmt::format("{}: {}", what, item.text)), item.node);
       const Field<std::string> key = string_of(item.get("Key"), "Tags[].Key", item.node);
       if (!key.is_known()) {
         return located(F::unknown(key.is_absent() ? fmt::format("{}: a tag has no Key", what) : std::string(key.reason())),
@@ -242,6 +243,8 @@ class Mapper {
         property = "CacheSubnetGroupName", into = &cache_subnet_groups_;
       } else if (type == "AWS::DAX::SubnetGroup") {
         property = "SubnetGroupName", into = &dax_subnet_groups_;
+      } else if (type == "AWS::ElastiCache::ReplicationGroup") {
+        property = "ReplicationGroupId", into = &replication_groups_;
       } else {
         continue;
       }
@@ -673,10 +676,14 @@ class Mapper {
     b.plan_id = id_of(props.get("BackupPlanId"), "BackupPlanId", where);
     const Value* sel = props.get("BackupSelection");
     const YamlNode* sel_where = node_of(sel, where);
-    if (sel != nullptr && sel->is(Value::Kind::kUnknown)) {
-      const std::string why = fmt::format("BackupSelection: {}", sel->text);
-      b.resources = b.not_resources = located(Field<std::vector<std::string>>::unknown(why), sel->node);
-      b.list_of_tags = b.conditions = located(Field<std::vector<TagCondition>>::unknown(why), sel->node);
+    if (sel == nullptr || !sel->is(Value::Kind::kMap)) {
+      // Unresolvable, missing or not a map (CloudFormation requires one): read as "no Resources,
+      // no tags" it would select nothing or, to a check, everything.
+      const std::string why = sel != nullptr && sel->is(Value::Kind::kUnknown) ? fmt::format("BackupSelection: {}", sel->text)
+                              : sel == nullptr ? std::string("BackupSelection is not set")
+                                               : std::string("BackupSelection is not a map");
+      b.resources = b.not_resources = located(Field<std::vector<std::string>>::unknown(why), sel_where);
+      b.list_of_tags = b.conditions = located(Field<std::vector<TagCondition>>::unknown(why), sel_where);
       add(std::move(b));
       return;
     }
@@ -1097,14 +1104,30 @@ class Mapper {
 
   template <class T>
   void begin(T& r, const YamlNode* key) {
-    begin_unscoped(r, key);
+    begin_resource(r, key);  // unresolvable Properties: the mappers make every field unknown
     r.scenario = scenario_;
   }
 
   // Resources other resources look up (keys, groups, roles): one per template, whatever the
-  // scenario, so a lookup from any variant finds them.
+  // scenario, so a lookup from any variant finds them. Their mappers read each property on its
+  // own: Properties that cannot be resolved as a whole (Fn::Transform, an undecidable Fn::If)
+  // would read as "nothing written", so the resource is reported unreadable instead.
   template <class T>
   void begin_unscoped(T& r, const YamlNode* key) {
+    begin_resource(r, key);
+    const YamlNode* res = t_.resource(key->value);
+    const YamlNode* written = res != nullptr && res->is_map() ? res->get("Properties") : nullptr;
+    const bool plain_map = written == nullptr || written->is_null() ||
+                           (written->is_map() && written->tag.empty() &&
+                            std::none_of(written->entries.begin(), written->entries.end(),
+                                         [](const auto& e) { return e.first->value.starts_with("Fn::"); }));
+    if (plain_map) return;
+    const Value props = properties(res);
+    if (props.is(Value::Kind::kUnknown)) r.read_error = intern(fmt::format("Properties: {}", props.text));
+  }
+
+  template <class T>
+  void begin_resource(T& r, const YamlNode* key) {
     r.id = key->value;
     r.account = account_;
     r.region = region_;
@@ -1125,6 +1148,10 @@ class Mapper {
     }
     Value props = t_.resolve(res->get("Properties"));
     if (props.is(Value::Kind::kAbsent)) props.kind = Value::Kind::kMap;
+    if (!props.is(Value::Kind::kMap) && !props.is(Value::Kind::kUnknown)) {
+      // CloudFormation rejects such a template; read as written, it would claim nothing is set.
+      props = Value::unknown("Properties is not a map", props.node != nullptr ? props.node : res);
+    }
     if (props.is(Value::Kind::kMap)) props.node = written != nullptr ? written : res;
     const std::string_view type = type_of(res);
     const YamlNode* globals = t_.root()->get("Globals");
@@ -1577,7 +1604,7 @@ class Mapper {
     };
     auto target = [&](const std::string& resource_id, const std::string& dimension, const Value* at) {
       ScalableTarget s;
-      begin_unscoped(s, key);
+      begin_resource(s, key);  // the table itself was resolved
       s.id = resource_id + "|" + dimension;
       s.origin.line = at->node != nullptr ? at->node->line : t.origin.line;
       s.origin.column = at->node != nullptr ? at->node->column : t.origin.column;
@@ -1617,8 +1644,10 @@ class Mapper {
     std::optional<Field<std::string>> chosen, unknown;
     for (const Value& replica : replicas->list) {
       const Value* spec = replica.get("SSESpecification");
-      if (replica.is(Value::Kind::kUnknown) || (spec != nullptr && spec->is(Value::Kind::kUnknown))) {
-        unknown = located(Field<std::string>::unknown("a replica's SSESpecification is known only at deploy time"),
+      if (!replica.is(Value::Kind::kMap) || (spec != nullptr && !spec->is(Value::Kind::kMap))) {
+        // Unresolvable, or not the shape CloudFormation requires: the replica's key is not known.
+        unknown = located(Field<std::string>::unknown("a replica's SSESpecification is known only at deploy time or "
+                                                      "is not a map"),
                           spec != nullptr ? spec->node : replica.node);
         continue;
       }
@@ -1666,8 +1695,84 @@ class Mapper {
     c.transit_encryption_mode = string_of(props.get("TransitEncryptionMode"), "TransitEncryptionMode", where);
     c.kms_key_id = key_reference(props.get("KmsKeyId"), "KmsKeyId", where);
     c.replication_group_id = Field<std::string>::absent();
+    if (type == ResourceType::kElastiCacheReplicationGroup) inherit_from_global_primary(c, key, props);
     map_cache_operations(c, props, where);
     add(std::move(c));
+  }
+
+  // A secondary group of a global datastore (GlobalReplicationGroupId) takes its engine and its
+  // encryption at rest and in transit from the datastore's primary group, whatever it writes
+  // itself: those are the primary's settings when the template holds the datastore and its
+  // primary, else unknown. Located at GlobalReplicationGroupId, where the secondary inherits them.
+  // Its key (KmsKeyId, a key of its own Region), placement and backups stay its own.
+  void inherit_from_global_primary(ElastiCache& c, const YamlNode* key, const Value& props) {
+    const Value* global = props.get("GlobalReplicationGroupId");
+    if (!present(global)) return;
+    const YamlNode* at = node_of(global, key);
+    std::string why;
+    const YamlNode* primary = nullptr;
+    if (global->is(Value::Kind::kResourceRef) &&
+        t_.resource_type(global->text) == "AWS::ElastiCache::GlobalReplicationGroup") {
+      primary = global_primary(global->text, why);
+    } else if (global->is(Value::Kind::kString)) {
+      why = fmt::format("the group is a secondary of global datastore {}, whose primary group (engine and encryption) "
+                        "is not in the template", global->text);
+    } else if (global->is(Value::Kind::kUnknown)) {
+      why = fmt::format("GlobalReplicationGroupId: {}; a secondary takes engine and encryption from the global "
+                        "datastore's primary group", global->text);
+    } else {
+      why = "GlobalReplicationGroupId does not name a global datastore; a secondary takes engine and encryption "
+            "from the datastore's primary group";
+    }
+    if (primary == t_.resource(key->value)) return;  // the datastore's primary: its own settings
+    if (primary == nullptr) {
+      c.engine = c.engine_version = c.transit_encryption_mode = located(Field<std::string>::unknown(why), at);
+      c.at_rest_encryption = c.transit_encryption = located(Field<bool>::unknown(why), at);
+      return;
+    }
+    const Value from = properties(primary);
+    const YamlNode* from_where = node_of(&from, primary);
+    auto here = [&](auto f) { return f.at(at->line, at->column); };
+    c.engine = here(string_of(from.get("Engine"), "primary group's Engine", from_where));
+    if (c.engine.is_absent()) c.engine = here(Field<std::string>::known("redis"));
+    c.engine_version = here(string_of(from.get("EngineVersion"), "primary group's EngineVersion", from_where));
+    c.at_rest_encryption = here(bool_of(from.get("AtRestEncryptionEnabled"), "primary group's AtRestEncryptionEnabled", from_where));
+    c.transit_encryption = here(bool_of(from.get("TransitEncryptionEnabled"), "primary group's TransitEncryptionEnabled", from_where));
+    c.transit_encryption_mode = here(string_of(from.get("TransitEncryptionMode"), "primary group's TransitEncryptionMode", from_where));
+  }
+
+  // The replication group a global datastore of this template names as its PRIMARY member
+  // (by Ref, or by the ReplicationGroupId a group of the template is given), or null with why.
+  const YamlNode* global_primary(const std::string& datastore, std::string& why) {
+    const YamlNode* res = t_.resource(datastore);
+    const Value props = res != nullptr ? properties(res) : Value{};
+    const Value* members = props.get("Members");
+    why = fmt::format("the primary group of global datastore {} (engine and encryption) is not in the template", datastore);
+    if (members != nullptr && members->is(Value::Kind::kUnknown)) {
+      why = fmt::format("global datastore {}: Members: {}", datastore, members->text);
+      return nullptr;
+    }
+    if (members == nullptr || !members->is(Value::Kind::kList)) return nullptr;
+    for (const Value& m : members->list) {
+      const Value* role = m.get("Role");
+      if (role == nullptr || !role->is(Value::Kind::kString) || !iequals(role->text, "PRIMARY")) continue;
+      const Value* group = m.get("ReplicationGroupId");
+      if (group != nullptr && group->is(Value::Kind::kResourceRef) &&
+          t_.resource_type(group->text) == "AWS::ElastiCache::ReplicationGroup") {
+        return t_.resource(group->text);
+      }
+      if (group != nullptr && group->is(Value::Kind::kString)) {
+        std::string lower;
+        for (char ch : group->text) lower += ascii_lower(ch);
+        if (auto it = replication_groups_.find(lower); it != replication_groups_.end()) return t_.resource(it->second);
+        why = fmt::format("the primary group {} of global datastore {} (engine and encryption) is not in the template",
+                          group->text, datastore);
+      } else if (group != nullptr && group->is(Value::Kind::kUnknown)) {
+        why = fmt::format("global datastore {}: the primary's ReplicationGroupId: {}", datastore, group->text);
+      }
+      return nullptr;
+    }
+    return nullptr;
   }
 
   // Access control, availability, backups and placement. A property the resource type does not
@@ -1723,11 +1828,15 @@ class Mapper {
   // shards times their nodes (NumNodeGroups x (1 + ReplicasPerNodeGroup), or NodeGroupConfiguration).
   static Field<int64_t> group_node_count(const Value& props, const YamlNode* where) {
     if (present(props.get("NumCacheClusters"))) return int_of(props.get("NumCacheClusters"), "NumCacheClusters", where);
+    // NodeGroupConfiguration lists every shard; a shard without ReplicaCount has ReplicasPerNodeGroup
+    // replicas (ReplicaAvailabilityZones "must match the value of ReplicaCount or ReplicasPerNodeGroup").
     const Value* shards = props.get("NodeGroupConfiguration");
-    if (shards != nullptr && shards->is(Value::Kind::kList) && !present(props.get("ReplicasPerNodeGroup"))) {
+    if (shards != nullptr && shards->is(Value::Kind::kList) && !shards->list.empty()) {
+      const Field<int64_t> per_shard = int_of(props.get("ReplicasPerNodeGroup"), "ReplicasPerNodeGroup", where);
       int64_t total = 0;
       for (const Value& shard : shards->list) {
-        const Field<int64_t> replicas = int_of(shard.get("ReplicaCount"), "NodeGroupConfiguration[].ReplicaCount", shard.node);
+        Field<int64_t> replicas = int_of(shard.get("ReplicaCount"), "NodeGroupConfiguration[].ReplicaCount", shard.node);
+        if (replicas.is_absent()) replicas = per_shard;
         if (!replicas.is_known()) {
           return Field<int64_t>::unknown(replicas.is_absent() ? "a node group's ReplicaCount is not set" : std::string(replicas.reason()))
               .at(replicas.line(), replicas.column());
@@ -1803,6 +1912,12 @@ class Mapper {
     if (k.key_spec.is_absent()) k.key_spec = Field<std::string>::known("SYMMETRIC_DEFAULT");
     k.rotation_enabled = bool_of(props.get("EnableKeyRotation"), "EnableKeyRotation", where);
     if (k.rotation_enabled.is_absent()) k.rotation_enabled = Field<bool>::known(false);
+    if (type_of(res) == "AWS::KMS::ReplicaKey") {
+      // A multi-Region replica has no rotation setting: it rotates with its primary key.
+      k.declared_type = "AWS::KMS::ReplicaKey";
+      k.rotation_enabled = Field<bool>::unknown("a multi-Region replica key rotates with its primary key (PrimaryKeyArn)")
+                               .at(key->line, key->column);
+    }
     k.deletion_date = Field<std::string>::absent();
     // Absent: CloudFormation gives the key the default key policy (the account may use it).
     k.policy = document_of(props.get("KeyPolicy"), "KeyPolicy", where);
@@ -1833,9 +1948,9 @@ class Mapper {
   std::map<std::string, std::string> alias_key_of_;  // alias logical id -> key logical id
   const NestedContext& nested_;
   std::vector<std::pair<const YamlNode*, const YamlNode*>> standalone_ingress_;
-  // Names given to resources of this template (lower case for subnet groups, which ElastiCache
-  // and DAX store in lower case) -> logical id; see index_names_given().
-  std::map<std::string, std::string> tables_by_name_, cache_subnet_groups_, dax_subnet_groups_;
+  // Names given to resources of this template (lower case for subnet groups and replication
+  // groups, which ElastiCache and DAX store in lower case) -> logical id; see index_names_given().
+  std::map<std::string, std::string> tables_by_name_, cache_subnet_groups_, dax_subnet_groups_, replication_groups_;
   std::map<std::string, std::vector<std::pair<const YamlNode*, const YamlNode*>>> route_parts_;  // see index_route_parts()
   std::vector<std::pair<const YamlNode*, const YamlNode*>> role_policies_;
   bool has_delivery_channel_ = false;

@@ -593,6 +593,188 @@ Resources:
   EXPECT_EQ(tag_keys(r->inv.tables()[0]), (std::vector<std::string>{"Environment", "Security"}));
 }
 
+// A global datastore's secondary takes engine and encryption from the primary group, not from
+// what it writes itself (the Terraform source does the same).
+TEST(CloudFormationSource, GlobalDatastoreSecondaryInheritsFromThePrimary) {
+  const char* text = R"(Resources:
+  Primary:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: primary
+      ReplicationGroupId: Sessions-Primary
+      Engine: valkey
+      AtRestEncryptionEnabled: true
+      TransitEncryptionEnabled: "true"
+      TransitEncryptionMode: required
+  Datastore:
+    Type: AWS::ElastiCache::GlobalReplicationGroup
+    Properties:
+      GlobalReplicationGroupIdSuffix: sessions
+      Members:
+        - {ReplicationGroupId: sessions-primary, ReplicationGroupRegion: us-east-1, Role: PRIMARY}
+  Secondary:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: secondary
+      GlobalReplicationGroupId: !Ref Datastore
+      KmsKeyId: alias/sessions
+  Elsewhere:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: secondary of a datastore of another stack
+      GlobalReplicationGroupId: ldgnf-sessions
+      AtRestEncryptionEnabled: false
+)";
+  auto r = read(text, "global-datastore.yaml");
+  std::map<std::string, const ElastiCache*> caches;
+  for (const ElastiCache& c : r->inv.caches()) caches[c.id] = &c;
+  ASSERT_EQ(caches.size(), 3u);
+  const ElastiCache& secondary = *caches.at("Secondary");
+  EXPECT_EQ(secondary.engine.value(), "valkey");
+  EXPECT_TRUE(secondary.at_rest_encryption.value());
+  EXPECT_TRUE(secondary.transit_encryption.value());
+  EXPECT_EQ(secondary.transit_encryption_mode.value(), "required");
+  EXPECT_EQ(secondary.at_rest_encryption.line(), 21u) << "located at GlobalReplicationGroupId";
+  EXPECT_EQ(secondary.kms_key_id.value(), "alias/sessions") << "its own Region's key";
+  const ElastiCache& elsewhere = *caches.at("Elsewhere");
+  ASSERT_TRUE(elsewhere.at_rest_encryption.is_unknown()) << "not its own false";
+  EXPECT_NE(elsewhere.at_rest_encryption.reason().find("ldgnf-sessions"), std::string_view::npos);
+  EXPECT_TRUE(elsewhere.transit_encryption.is_unknown());
+  EXPECT_TRUE(elsewhere.engine.is_unknown());
+  const ElastiCache& primary = *caches.at("Primary");
+  EXPECT_EQ(primary.engine.value(), "valkey");
+  EXPECT_TRUE(primary.at_rest_encryption.value());
+}
+
+TEST(CloudFormationSource, ReplicaKeyRotatesWithItsPrimary) {
+  const char* text = R"(Resources:
+  Replica:
+    Type: AWS::KMS::ReplicaKey
+    Properties:
+      PrimaryKeyArn: arn:aws:kms:us-east-1:111122223333:key/mrk-1234
+      KeyPolicy: {Version: "2012-10-17", Statement: []}
+)";
+  auto r = read(text, "replica-key.yaml");
+  ASSERT_EQ(r->inv.kms_keys().size(), 1u);
+  const KmsKey& k = r->inv.kms_keys()[0];
+  ASSERT_NE(k.declared_type, nullptr);
+  EXPECT_STREQ(k.declared_type, "AWS::KMS::ReplicaKey");
+  EXPECT_TRUE(k.rotation_enabled.is_unknown()) << "not the 'rotation off' default of AWS::KMS::Key";
+}
+
+// Properties that cannot be resolved, or are not a map, are not "nothing written": the key
+// would otherwise read as not rotated with the default policy, the trail as single-Region.
+TEST(CloudFormationSource, UnresolvablePropertiesAreNeverReadAsDefaults) {
+  const char* text = R"(Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/key.yaml}}
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/trail.yaml}}
+  Plain:
+    Type: AWS::KMS::Key
+    Properties: {EnableKeyRotation: true}
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: [BillingMode, PAY_PER_REQUEST]
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties: at-rest-encrypted
+)";
+  auto r = read(text, "unresolvable.yaml");
+  ASSERT_EQ(r->inv.kms_keys().size(), 2u);
+  for (const KmsKey& k : r->inv.kms_keys()) {
+    if (k.id == "Key") {
+      ASSERT_NE(k.read_error, nullptr);
+      EXPECT_NE(k.read_error->find("Properties"), std::string::npos);
+    } else {
+      EXPECT_EQ(k.read_error, nullptr) << "a plain Properties map is read as written";
+      EXPECT_TRUE(k.rotation_enabled.value());
+    }
+  }
+  ASSERT_EQ(r->inv.trails().size(), 1u);
+  EXPECT_NE(r->inv.trails()[0].read_error, nullptr);
+  ASSERT_EQ(r->inv.tables().size(), 1u);
+  EXPECT_TRUE(r->inv.tables()[0].kms_key_arn.is_unknown()) << "not the AWS owned key";
+  EXPECT_TRUE(r->inv.tables()[0].billing_mode.is_unknown());
+  ASSERT_EQ(r->inv.caches().size(), 1u);
+  EXPECT_TRUE(r->inv.caches()[0].at_rest_encryption.is_unknown());
+}
+
+TEST(CloudFormationSource, GlobalTableReplicaOfAnOddShapeHasAnUnknownKey) {
+  const char* text = R"(Resources:
+  Global:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      SSESpecification: {SSEEnabled: true, SSEType: KMS}
+      Replicas:
+        - Region: us-east-1
+          SSESpecification: {KMSMasterKeyId: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab}
+        - Region: eu-west-1
+          SSESpecification: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+)";
+  auto r = read(text, "global-odd.yaml");
+  ASSERT_EQ(r->inv.tables().size(), 1u);
+  EXPECT_TRUE(r->inv.tables()[0].kms_key_arn.is_unknown()) << "not the AWS managed key of a replica without a key";
+}
+
+// NodeGroupConfiguration lists the shards; ReplicasPerNodeGroup gives the replicas of a shard
+// that does not say (3 shards x 2 nodes, not NumNodeGroups' default of 1 shard).
+TEST(CloudFormationSource, ShardsOfNodeGroupConfigurationTakeReplicasPerNodeGroup) {
+  const char* text = R"(Resources:
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: sharded
+      ReplicasPerNodeGroup: 1
+      NodeGroupConfiguration:
+        - NodeGroupId: "0001"
+        - NodeGroupId: "0002"
+        - NodeGroupId: "0003"
+          ReplicaCount: 2
+)";
+  auto r = read(text, "shards.yaml");
+  ASSERT_EQ(r->inv.caches().size(), 1u);
+  EXPECT_EQ(r->inv.caches()[0].num_nodes.value(), 7);
+}
+
+TEST(CloudFormationSource, ATagKnownOnlyAtDeployTimeSaysWhy) {
+  const char* text = R"(Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      Tags:
+        - {Key: Environment, Value: prod}
+        - !ImportValue shared-tag
+)";
+  auto r = read(text, "tag-import.yaml");
+  ASSERT_EQ(r->inv.tables().size(), 1u);
+  ASSERT_TRUE(r->inv.tables()[0].tags.is_unknown());
+  EXPECT_NE(r->inv.tables()[0].tags.reason().find("export shared-tag"), std::string_view::npos)
+      << r->inv.tables()[0].tags.reason() << " (not 'a tag has no Key')";
+  EXPECT_EQ(r->inv.tables()[0].tags.line(), 7u);
+}
+
+TEST(CloudFormationSource, BackupSelectionThatIsNotAMapSelectsUnknownResources) {
+  const char* text = R"(Resources:
+  Odd:
+    Type: AWS::Backup::BackupSelection
+    Properties:
+      BackupPlanId: plan-1
+      BackupSelection: [arn:aws:dynamodb:us-east-1:111122223333:table/orders]
+)";
+  auto r = read(text, "selection-odd.yaml");
+  ASSERT_EQ(r->inv.backup_selections().size(), 1u);
+  const BackupSelection& b = r->inv.backup_selections()[0];
+  EXPECT_TRUE(b.resources.is_unknown()) << "not 'no Resources written'";
+  EXPECT_TRUE(b.list_of_tags.is_unknown());
+  EXPECT_TRUE(b.conditions.is_unknown());
+  EXPECT_EQ(b.resources.line(), 6u);
+}
+
 TEST(CloudFormationSource, ParameterFilesInBothForms) {
   std::map<std::string, std::string> params;
   EXPECT_NE(read_parameter_file("/nonexistent.json", params), "");
