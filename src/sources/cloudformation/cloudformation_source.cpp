@@ -738,6 +738,7 @@ class Mapper {
     trail.home_region.at(key->line, key->column);
     trail.multi_region = bool_of(props.get("IsMultiRegionTrail"), "IsMultiRegionTrail", where);
     trail.logging = bool_of(props.get("IsLogging"), "IsLogging", where);
+    trail.organization = bool_of(props.get("IsOrganizationTrail"), "IsOrganizationTrail", where);
     using CF = Field<std::vector<ClassicEventSelector>>;
     const Value* classic = props.get("EventSelectors");
     if (!present(classic)) {
@@ -753,6 +754,13 @@ class Mapper {
         ClassicEventSelector c;
         c.read_write_type = string_of(s.get("ReadWriteType"), "ReadWriteType", s.node);
         c.include_management_events = bool_of(s.get("IncludeManagementEvents"), "IncludeManagementEvents", s.node);
+        const Field<std::vector<std::string>> excluded =
+            strings_of(s.get("ExcludeManagementEventSources"), "ExcludeManagementEventSources", s.node);
+        if (excluded.is_known()) {
+          c.exclude_management_event_sources = excluded.value();
+        } else if (excluded.is_unknown() && !bad) {
+          bad = CF::unknown(std::string(excluded.reason())).at(excluded.line(), excluded.column());
+        }
         const Value* data = s.get("DataResources");
         if (present(data) && !data->is(Value::Kind::kList)) {
           bad = located(CF::unknown("EventSelectors[].DataResources is known only at deploy time"), data->node);
