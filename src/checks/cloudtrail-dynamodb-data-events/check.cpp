@@ -86,6 +86,21 @@ Verdict judge(const Trail& tr) {
   return v;
 }
 
+// Whether `other` stands in for `tr`: a trail of the same template (or configuration), or one
+// that logs `tr`'s account (its own, or an organization trail) in `tr`'s home region. The
+// requirement is that at least one trail does the job, so a trail that another one covers for
+// is not a finding of its own (as in Prowler's per-Region and Security Hub's per-account result).
+bool stands_in_for(const Trail& other, const Trail& tr) {
+  if (&other == &tr || other.deleted || other.reference_only || other.read_error != nullptr) return false;
+  if (is_iac(tr.origin.kind) != is_iac(other.origin.kind)) return false;
+  if (is_iac(tr.origin.kind)) {
+    if (other.origin.identity_file() != tr.origin.identity_file()) return false;
+    return other.scenario == nullptr || tr.scenario == nullptr || other.scenario == tr.scenario;
+  }
+  if (other.account != tr.account && !other.organization.value_or(false)) return false;
+  return other.region == tr.region || other.multi_region.value_or(false);
+}
+
 bool listing_failed(const AccountRegion& scope, Collection c) {
   for (const auto& failed : scope.failed) {
     if (failed.first == c) return true;
@@ -128,6 +143,11 @@ ATREST_CHECK("cloudtrail-dynamodb-data-events") {
   const Inventory& inv = ctx.inventory;
   ctx.for_each(inv.trails(), [&](const Trail& tr) {
     const Verdict v = judge(tr);
+    if (v.tri != Tri::kYes) {
+      for (const Trail& other : inv.trails()) {
+        if (stands_in_for(other, tr) && judge(other).tri == Tri::kYes) return;
+      }
+    }
     if (v.tri == Tri::kYes) {
       ctx.pass(tr, fmt::format("The trail records DynamoDB data events: {}.", v.message));
     } else if (v.tri == Tri::kMaybe) {
