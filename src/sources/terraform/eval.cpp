@@ -1,5 +1,7 @@
 #include "sources/terraform/eval.h"
 
+#include "sources/terraform/mapper.h"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -51,6 +53,7 @@ Value carry(const Value& unknown, hcl::Pos pos) {
   Value v = unknown;
   v.pos = pos;
   v.ref.clear();
+  v.stand_in.clear();
   return v;
 }
 
@@ -309,7 +312,9 @@ Value Evaluator::get_attr(Value obj, const std::string& name, hcl::Pos pos) {
       return out;
     }
     if (!obj.ref.empty()) {
-      return Value::unknown(fmt::format("{}.{} is known only after apply", obj.ref, name), pos, obj.ref);
+      Value u = Value::unknown(fmt::format("{}.{} is known only after apply", obj.ref, name), pos, obj.ref);
+      if (type_of_address(obj.ref).starts_with("aws_")) u.stand_in = fmt::format("${{{}.{}}}", obj.ref, name);
+      return u;
     }
     return Value::failure(fmt::format("this object has no attribute \"{}\"", name), pos);
   }
@@ -346,7 +351,7 @@ Value Evaluator::index(Value obj, const Value& key, hcl::Pos pos) {
   return Value::failure(fmt::format("cannot index a {}", kind_word(obj)), pos);
 }
 
-bool Evaluator::append_template(std::string& out, const std::vector<Expr>& parts, Value& failure) {
+bool Evaluator::append_template(std::string& out, const std::vector<Expr>& parts, Value& failure, Value& pending) {
   for (const Expr& part : parts) {
     if (part.kind == ExprKind::kTemplateIf) {
       Value cond = eval(part.items[0]);
@@ -360,7 +365,7 @@ bool Evaluator::append_template(std::string& out, const std::vector<Expr>& parts
         return false;
       }
       const Expr* branch = b ? &part.items[1] : (part.items.size() > 2 ? &part.items[2] : nullptr);
-      if (branch != nullptr && !append_template(out, branch->parts, failure)) return false;
+      if (branch != nullptr && !append_template(out, branch->parts, failure, pending)) return false;
       continue;
     }
     if (part.kind == ExprKind::kTemplateFor) {
@@ -372,7 +377,7 @@ bool Evaluator::append_template(std::string& out, const std::vector<Expr>& parts
       auto body = [&](Value key, Value value) {
         if (!part.key_var.empty()) push(part.key_var, std::move(key));
         push(part.value_var, std::move(value));
-        bool ok = append_template(out, part.items[1].parts, failure);
+        bool ok = append_template(out, part.items[1].parts, failure, pending);
         pop();
         if (!part.key_var.empty()) pop();
         return ok;
@@ -392,6 +397,12 @@ bool Evaluator::append_template(std::string& out, const std::vector<Expr>& parts
       continue;
     }
     Value v = part.kind == ExprKind::kString ? Value::of_string(part.text) : eval(part);
+    if (v.is_unknown() && !v.stand_in.empty() && !v.error) {
+      // Known after apply: the template stays unknown, its text with the placeholder kept.
+      if (!pending.is_unknown()) pending = carry(v, part.pos);
+      out += v.stand_in;
+      continue;
+    }
     if (v.is_unknown()) {
       failure = carry(v, part.pos);
       return false;
@@ -418,7 +429,13 @@ Value Evaluator::template_value(const Expr& e) {
   }
   std::string out;
   Value failure;
-  if (!append_template(out, e.parts, failure)) return failure;
+  Value pending;  // the first part known only after apply, if any
+  if (!append_template(out, e.parts, failure, pending)) return failure;
+  if (pending.is_unknown()) {
+    pending.pos = e.pos;
+    pending.stand_in = std::move(out);
+    return pending;
+  }
   return Value::of_string(std::move(out), e.pos);
 }
 

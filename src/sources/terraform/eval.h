@@ -65,7 +65,7 @@ class Evaluator {
   Value get_attr(Value obj, const std::string& name, hcl::Pos pos);
   Value index(Value obj, const Value& key, hcl::Pos pos);
   Value template_value(const hcl::Expr& e);
-  bool append_template(std::string& out, const std::vector<hcl::Expr>& parts, Value& failure);
+  bool append_template(std::string& out, const std::vector<hcl::Expr>& parts, Value& failure, Value& pending);
   Value call(const hcl::Expr& e);
   Value binary(const hcl::Expr& e);
   Value for_expr(const hcl::Expr& e);

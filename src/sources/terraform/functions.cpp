@@ -16,6 +16,22 @@ namespace {
 using Kind = Value::Kind;
 
 
+// Replaces every unknown with its stand-in text; false when one has none.
+bool fill_stand_ins(Value& v) {
+  if (v.is_unknown()) {
+    if (v.stand_in.empty() || v.error) return false;
+    v = Value::of_string(v.stand_in, v.pos);
+    return true;
+  }
+  for (Value& item : v.list) {
+    if (!fill_stand_ins(item)) return false;
+  }
+  for (auto& [k, item] : v.map) {
+    if (!fill_stand_ins(item)) return false;
+  }
+  return true;
+}
+
 Value fail(const std::string& fn, std::string_view why, hcl::Pos pos) {
   return Value::failure(fmt::format("{}(): {}", fn, why), pos);
 }
@@ -211,7 +227,13 @@ Value Evaluator::call(const hcl::Expr& e) {
   }
   if (fn == "jsonencode") {
     if (args.size() != 1) return fail(fn, "takes one argument", pos);
-    if (const Value* u = first_unknown(args[0])) return Value::unknown(u->text, pos);
+    if (const Value* u = first_unknown(args[0])) {
+      // Only attributes of AWS resources are unknown: encode them as their placeholders (a
+      // policy document can then be judged; see Value::stand_in).
+      Value filled = args[0];
+      if (!fill_stand_ins(filled)) return Value::unknown(u->text, pos);
+      return Value::of_string(to_json(filled), pos);
+    }
     return Value::of_string(to_json(args[0]), pos);
   }
   // one() and element() pick an element, which may be unknown and carry a reference.

@@ -329,6 +329,9 @@ class PlanReader {
         if (options_.find_configuration) read_modules_json();
         index_configuration(module, "", "", root_dir_, true, "configuration.root_module");
       }
+      element c;
+      object config_object;
+      if (member(root, "configuration", c) && c.get(config_object) == SUCCESS) read_provider_configs(config_object);
     }
     object root_module;
     if (!member(values, "root_module", e)) return;  // an empty plan
@@ -378,6 +381,9 @@ class PlanReader {
   std::unordered_map<std::string_view, object> changes_;                 // address -> change
   std::unordered_map<std::string, ConfigModule> modules_;                // module path -> where
   std::unordered_map<std::string, Exprs> config_;                        // "path\ntype.name" -> expressions
+  std::unordered_map<std::string, std::string> provider_keys_;           // "path\ntype.name" -> provider_config_key
+  std::unordered_map<std::string, Value> default_tags_;                  // provider_config_key -> default_tags.tags
+  std::unordered_map<std::string, std::string> provider_regions_;        // provider_config_key -> literal region
   std::unordered_map<std::string, std::string> module_dirs_;             // modules.json key -> dir
   std::unordered_map<std::string, std::unique_ptr<ModuleFiles>> files_;  // dir -> parsed .tf files
   // "resource\nattr" -> that attribute's known values -> instance ("" when two share a value)
@@ -434,6 +440,64 @@ class PlanReader {
     }
   }
 
+  // configuration.provider_config.<key>.expressions: a literal region, and default_tags[0].tags (a
+  // constant map, or unknown when it refers to anything).
+  void read_provider_configs(object config) {
+    element e;
+    object providers;
+    if (!member(config, "provider_config", e) || e.get(providers) != SUCCESS) return;
+    for (auto provider : providers) {
+      object pc;
+      object exprs;
+      array blocks;
+      object first;
+      object tags;
+      element x;
+      if (provider.value.get(pc) != SUCCESS || !member(pc, "expressions", x) || x.get(exprs) != SUCCESS) continue;
+      object region;
+      element constant_region;
+      std::string_view region_text;
+      if (member(exprs, "region", x) && x.get(region) == SUCCESS && member(region, "constant_value", constant_region) &&
+          constant_region.get(region_text) == SUCCESS && !region_text.empty()) {
+        provider_regions_.emplace(std::string(provider.key), std::string(region_text));
+      }
+      if (!member(exprs, "default_tags", x) || x.get(blocks) != SUCCESS || blocks.size() == 0 ||
+          blocks.at(0).get(first) != SUCCESS || !member(first, "tags", x) || x.get(tags) != SUCCESS) {
+        continue;
+      }
+      element constant;
+      Value v = member(tags, "constant_value", constant)
+                    ? plain_value(&constant, nullptr, {})
+                    : Value::unknown("the provider's default_tags are known only after apply");
+      default_tags_.emplace(std::string(provider.key), std::move(v));
+    }
+  }
+
+  // tags_all is often known only after apply: the provider's default_tags under the resource's
+  // tags are what it will be.
+  void merge_default_tags(const std::string& config_key, Value& attributes) {
+    auto provider = provider_keys_.find(config_key);
+    if (provider == provider_keys_.end()) return;
+    auto defaults = default_tags_.find(provider->second);
+    if (defaults == default_tags_.end()) return;
+    const Value* all = attributes.get("tags_all");
+    if (all != nullptr && !all->is(Kind::kNull)) return;
+    const Value* tags = attributes.get("tags");
+    Value merged;
+    if (defaults->second.is_unknown() || !defaults->second.is(Kind::kMap)) {
+      merged = Value::unknown(defaults->second.is_unknown() ? defaults->second.text : "default_tags.tags is not a map");
+    } else if (tags != nullptr && tags->is_unknown()) {
+      merged = *tags;
+    } else {
+      merged = defaults->second;
+      if (tags != nullptr && tags->is(Kind::kMap)) {
+        for (const auto& [k, t] : tags->map) merged.set(k, t);
+      }
+    }
+    merged.pos = tags != nullptr ? tags->pos : hcl::Pos{};
+    attributes.set("tags_all", std::move(merged));
+  }
+
   // `path` is the module's address in the configuration ("module.a.module.b"), `key` its key
   // in modules.json ("a.b").
   void index_configuration(object module, const std::string& path, const std::string& key, const std::string& dir,
@@ -453,6 +517,8 @@ class PlanReader {
           std::string key = path;
           key.append("\n").append(string_member(r, "type")).append(".").append(string_member(r, "name"));
           element x;
+          const std::string_view provider = string_member(r, "provider_config_key");
+          if (!provider.empty()) provider_keys_.emplace(key, std::string(provider));
           config_.emplace(std::move(key), member(r, "expressions", x) ? Exprs::of(x) : Exprs::empty());
         }
       }
@@ -589,6 +655,14 @@ class PlanReader {
     inst.pos = block != nullptr ? block->pos : hcl::Pos{};
     const InstanceScope scope{f.module, f.address.substr(f.base_size)};
     inst.attributes = block_value(&values, mask, exprs, block, inst.pos, scope);
+    if (f.type == "aws_dynamodb_table" || f.type == "aws_dynamodb_table_replica") {
+      merge_default_tags(module_path + "\n" + local, inst.attributes);
+    }
+    if (f.type == "aws_dynamodb_table_replica") {
+      auto provider = provider_keys_.find(module_path + "\n" + local);
+      auto region = provider == provider_keys_.end() ? provider_regions_.end() : provider_regions_.find(provider->second);
+      if (region != provider_regions_.end()) inst.attributes.set(kProviderRegion, Value::of_string(region->second));
+    }
     out.push_back(std::move(inst));
   }
 
@@ -893,7 +967,17 @@ class PlanReader {
       }
       return 0;
     }
-    if (!member(vo, attr, v) || v.is_null()) return 0;  // null or unknown: not this known text
+    if (!member(vo, attr, v)) {
+      // Some writers leave an unchanged attribute out of planned_values; the change's "after" has it.
+      object change;
+      element after;
+      auto c = changes_.find(address);
+      if (c == changes_.end() || !member(c->second, "after", after) || after.get(change) != SUCCESS ||
+          !member(change, attr, v)) {
+        return 0;
+      }
+    }
+    if (v.is_null()) return 0;  // null or unknown: not this known text
     if (v.get(s) != SUCCESS) return -1;
     return s == text ? 1 : 0;
   }
@@ -942,9 +1026,20 @@ class PlanReader {
     if (expr.get(o) != SUCCESS || !member(o, "references", e) || e.get(references) != SUCCESS) return;
     const std::vector<Candidate> found = candidates(references, scope);
     if (found.empty()) return;
+    bool only_resources = true;  // the expression names no variable, local, module output, ...
+    for (element r : references) {
+      std::string_view text;
+      ResourceRef unused;
+      if (r.get(text) != SUCCESS || !parse_resource_ref(text, unused) || text.starts_with("data.")) only_resources = false;
+    }
     auto assign = [&](Value& x) {
       if (x.is_unknown()) {
-        if (found.size() == 1 && !found.front().any_instance) x.ref = found.front().address;
+        if (found.size() == 1 && !found.front().any_instance) {
+          x.ref = found.front().address;
+          if (only_resources && !found.front().attr.empty() && found.front().address.starts_with("aws_")) {
+            x.stand_in = fmt::format("${{{}.{}}}", found.front().address, found.front().attr);
+          }
+        }
         return;
       }
       if (!x.is(Kind::kString)) return;
@@ -969,11 +1064,26 @@ class PlanReader {
       }
       if (equal == 1) x.ref = std::string(pick);
     };
-    if (v.is(Kind::kList)) {
-      for (Value& item : v.list) assign(item);
-    } else {
+    if (!v.is(Kind::kList)) {
       assign(v);
+      return;
     }
+    for (Value& item : v.list) assign(item);
+    // [aws_subnet.a.id, aws_subnet.b.id] known after apply: the references list the resources in
+    // the order the expression names them, so when the unknown elements are as many as the
+    // resources no known element matched, they pair up in order.
+    std::vector<const Candidate*> unmatched;
+    for (const Candidate& c : found) {
+      if (c.any_instance) return;
+      const bool used = std::any_of(v.list.begin(), v.list.end(), [&](const Value& x) { return x.ref == c.address; });
+      if (!used) unmatched.push_back(&c);
+    }
+    std::vector<Value*> unnamed;
+    for (Value& item : v.list) {
+      if (item.is_unknown() && item.ref.empty()) unnamed.push_back(&item);
+    }
+    if (unnamed.size() < 2 || unnamed.size() != unmatched.size()) return;
+    for (size_t i = 0; i < unnamed.size(); ++i) unnamed[i]->ref = unmatched[i]->address;
   }
 };
 

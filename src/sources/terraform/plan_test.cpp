@@ -607,5 +607,76 @@ resource "aws_dynamodb_table" "global" {
   fs::remove_all(dir);
 }
 
+// What resources add to others in a plan: default_tags under tags (tags_all known only after
+// apply), two tables named by one list of ARNs, a route to an internet gateway, a recorder's
+// status, a key's separate policy.
+const char* kRelationsPlan = R"({"format_version":"1.2","terraform_version":"1.9.8",
+"planned_values":{"root_module":{"resources":[
+ {"address":"aws_dynamodb_table.a","mode":"managed","type":"aws_dynamodb_table","name":"a","values":{"name":"a","tags":{"Owner":"payments"},"replica":[]}},
+ {"address":"aws_dynamodb_table.b","mode":"managed","type":"aws_dynamodb_table","name":"b","values":{"name":"b","tags":null,"replica":[]}},
+ {"address":"aws_backup_selection.s","mode":"managed","type":"aws_backup_selection","name":"s","values":{"name":"s","iam_role_arn":"arn:aws:iam::111122223333:role/backup","selection_tag":[],"condition":[],"not_resources":[]}},
+ {"address":"aws_internet_gateway.igw","mode":"managed","type":"aws_internet_gateway","name":"igw","values":{"tags":null}},
+ {"address":"aws_route_table.public","mode":"managed","type":"aws_route_table","name":"public","values":{"vpc_id":"vpc-1","route":[{"cidr_block":"0.0.0.0/0","ipv6_cidr_block":"","gateway_id":null}]}},
+ {"address":"aws_config_configuration_recorder.r","mode":"managed","type":"aws_config_configuration_recorder","name":"r","values":{"name":"r","role_arn":"arn:aws:iam::111122223333:role/config"}},
+ {"address":"aws_config_configuration_recorder_status.r","mode":"managed","type":"aws_config_configuration_recorder_status","name":"r","values":{"name":"r","is_enabled":true}},
+ {"address":"aws_kms_key.k","mode":"managed","type":"aws_kms_key","name":"k","values":{"enable_key_rotation":true}},
+ {"address":"aws_kms_key_policy.k","mode":"managed","type":"aws_kms_key_policy","name":"k","values":{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}},
+ {"address":"aws_dynamodb_table_replica.east","mode":"managed","type":"aws_dynamodb_table_replica","name":"east","values":{"point_in_time_recovery":true}}]}},
+"resource_changes":[
+ {"address":"aws_dynamodb_table.a","change":{"actions":["create"],"after_unknown":{"arn":true,"tags_all":true}}},
+ {"address":"aws_dynamodb_table.b","change":{"actions":["create"],"after_unknown":{"arn":true,"tags_all":true}}},
+ {"address":"aws_backup_selection.s","change":{"actions":["create"],"after_unknown":{"id":true,"plan_id":true,"resources":[true,true]}}},
+ {"address":"aws_route_table.public","change":{"actions":["create"],"after_unknown":{"id":true,"route":[{"gateway_id":true}]}}},
+ {"address":"aws_kms_key_policy.k","change":{"actions":["create"],"after_unknown":{"key_id":true}}},
+ {"address":"aws_dynamodb_table_replica.east","change":{"actions":["create"],"after_unknown":{"global_table_arn":true,"arn":true}}}],
+"configuration":{"provider_config":{"aws":{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws","expressions":{"region":{"constant_value":"eu-west-1"},"default_tags":[{"tags":{"constant_value":{"Environment":"prod","Owner":"platform"}}}]}},
+  "aws.east":{"name":"aws","alias":"east","full_name":"registry.terraform.io/hashicorp/aws","expressions":{"region":{"constant_value":"us-east-1"}}}},
+ "root_module":{"resources":[
+ {"address":"aws_dynamodb_table.a","mode":"managed","type":"aws_dynamodb_table","name":"a","provider_config_key":"aws","expressions":{"name":{"constant_value":"a"},"tags":{"constant_value":{"Owner":"payments"}}}},
+ {"address":"aws_dynamodb_table.b","mode":"managed","type":"aws_dynamodb_table","name":"b","provider_config_key":"aws","expressions":{"name":{"constant_value":"b"}}},
+ {"address":"aws_backup_selection.s","mode":"managed","type":"aws_backup_selection","name":"s","provider_config_key":"aws","expressions":{"name":{"constant_value":"s"},"plan_id":{"references":["aws_backup_plan.p.id","aws_backup_plan.p"]},"resources":{"references":["aws_dynamodb_table.a.arn","aws_dynamodb_table.a","aws_dynamodb_table.b.arn","aws_dynamodb_table.b"]}}},
+ {"address":"aws_internet_gateway.igw","mode":"managed","type":"aws_internet_gateway","name":"igw","provider_config_key":"aws","expressions":{}},
+ {"address":"aws_route_table.public","mode":"managed","type":"aws_route_table","name":"public","provider_config_key":"aws","expressions":{"vpc_id":{"constant_value":"vpc-1"},"route":[{"cidr_block":{"constant_value":"0.0.0.0/0"},"gateway_id":{"references":["aws_internet_gateway.igw.id","aws_internet_gateway.igw"]}}]}},
+ {"address":"aws_config_configuration_recorder.r","mode":"managed","type":"aws_config_configuration_recorder","name":"r","provider_config_key":"aws","expressions":{"name":{"constant_value":"r"}}},
+ {"address":"aws_config_configuration_recorder_status.r","mode":"managed","type":"aws_config_configuration_recorder_status","name":"r","provider_config_key":"aws","expressions":{"name":{"references":["aws_config_configuration_recorder.r.name","aws_config_configuration_recorder.r"]},"is_enabled":{"constant_value":true}}},
+ {"address":"aws_kms_key.k","mode":"managed","type":"aws_kms_key","name":"k","provider_config_key":"aws","expressions":{"enable_key_rotation":{"constant_value":true}}},
+ {"address":"aws_kms_key_policy.k","mode":"managed","type":"aws_kms_key_policy","name":"k","provider_config_key":"aws","expressions":{"key_id":{"references":["aws_kms_key.k.id","aws_kms_key.k"]},"policy":{"constant_value":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}},
+ {"address":"aws_dynamodb_table_replica.east","mode":"managed","type":"aws_dynamodb_table_replica","name":"east","provider_config_key":"aws.east","expressions":{"global_table_arn":{"references":["aws_dynamodb_table.a.arn","aws_dynamodb_table.a"]},"point_in_time_recovery":{"constant_value":true}}}]}}})";
+
+TEST(TerraformPlan, RelationsBetweenResources) {
+  Scan s(kRelationsPlan);
+  ASSERT_TRUE(s.summary.errors.empty()) << s.summary.errors.front();
+  const DynamoDbTable* a = Scan::by_id(s.inventory.tables(), "aws_dynamodb_table.a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->tags.is_known()) << a->tags.reason();
+  ASSERT_EQ(a->tags.value().size(), 2u);
+  for (const Tag& t : a->tags.value()) {
+    EXPECT_EQ(t.value.value(), t.key == "Owner" ? "payments" : "prod") << t.key;
+  }
+  // The replica resource joins its table's replicas in its provider's region.
+  ASSERT_TRUE(a->replicas.is_known()) << a->replicas.reason();
+  ASSERT_EQ(a->replicas.value().size(), 1u);
+  EXPECT_EQ(a->replicas.value()[0].region, "us-east-1");
+  const DynamoDbTable* b = Scan::by_id(s.inventory.tables(), "aws_dynamodb_table.b");
+  ASSERT_NE(b, nullptr);
+  ASSERT_EQ(b->tags.value().size(), 2u);
+  ASSERT_EQ(s.inventory.backup_selections().size(), 1u);
+  const BackupSelection& sel = s.inventory.backup_selections()[0];
+  ASSERT_TRUE(sel.resources.is_known()) << sel.resources.reason();
+  EXPECT_EQ(sel.resources.value(), (std::vector<std::string>{"aws_dynamodb_table.a", "aws_dynamodb_table.b"}));
+  EXPECT_EQ(sel.plan_id.value(), "aws_backup_plan.p");
+  const RouteTable* rt = Scan::by_id(s.inventory.route_tables(), "aws_route_table.public");
+  ASSERT_NE(rt, nullptr);
+  ASSERT_EQ(rt->routes.value().size(), 1u);
+  EXPECT_EQ(rt->routes.value()[0].gateway_id.value(), "igw-aws_internet_gateway.igw");
+  EXPECT_TRUE(rt->routes.value()[0].destination_ipv6_cidr.is_absent());
+  const ConfigRecorder* r = Scan::by_id(s.inventory.config_recorders(), "aws_config_configuration_recorder.r");
+  ASSERT_NE(r, nullptr);
+  EXPECT_TRUE(r->recording.value());
+  const KmsKey* k = Scan::by_id(s.inventory.kms_keys(), "aws_kms_key.k");
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->policy.value(), R"({"Version":"2012-10-17","Statement":[]})");
+}
+
 }  // namespace
 }  // namespace atrest::tf

@@ -103,6 +103,7 @@ struct ModuleSource {
   std::map<std::string, Declared> data;       // "type.name"
   std::map<std::string, Declared> module_calls;
   std::map<std::string, const hcl::Attribute*> outputs;
+  std::vector<Declared> providers;  // provider blocks, in file order
   std::vector<std::string> resource_order;  // "type.name" in file order
 
   std::deque<hcl::Block> merged;  // blocks an override file changed (the originals stay as parsed)
@@ -187,6 +188,8 @@ struct ModuleSource {
           data.emplace(b.labels[0] + "." + b.labels[1], Declared{&b, f.path});
         } else if (b.type == "module" && b.labels.size() == 1) {
           if (!module_calls.emplace(b.labels[0], Declared{&b, f.path}).second) dup("module", b.labels[0]);
+        } else if (b.type == "provider" && b.labels.size() == 1) {
+          providers.push_back(Declared{&b, f.path});
         } else if (b.type == "output" && b.labels.size() == 1) {
           for (const hcl::Attribute& a : b.attributes) {
             if (a.name == "value") outputs[b.labels[0]] = &a;
@@ -248,6 +251,7 @@ class Module : public tf::Scope {
   bool root_index(std::string_view name, std::string_view attr, const Value& key, hcl::Pos pos, Value& out) override;
   void collect(std::vector<tf::ResourceInstance>& out);
   std::string instance_key;  // the for_each key this module instance was made for (raw), or ""
+  std::string aws_alias;     // the root's aws provider this module's default one is ("" = the default)
 
  private:
   struct Binding {
@@ -273,6 +277,7 @@ class Module : public tf::Scope {
   std::set<std::string> not_evaluated_;  // module calls skipped for a cycle, depth or missing source
   std::vector<Binding> bindings_;
   std::vector<std::pair<std::string, Value>> iterators_;  // dynamic block iterators
+  std::map<std::string, Value> aws_providers_;  // root module: provider "aws" blocks by alias, evaluated
 
   Value eval(const hcl::Expr& e) {
     tf::Evaluator ev(*this);
@@ -284,6 +289,12 @@ class Module : public tf::Scope {
   Value instance(const std::string& address, const Declared& d, const Binding& b);
   Value body(const hcl::Block& block, int depth);
   Value module_value(const std::string& name, hcl::Pos pos);
+  // The root module's provider "aws" block with this alias ("" the default), evaluated; null
+  // when the configuration has none.
+  Value aws_provider(const std::string& alias);
+  std::string provider_alias_of(const hcl::Block& resource) const;
+  void add_tags_all(const hcl::Block& resource, Value& v);
+  void complete_data_source(const std::string& type, const hcl::Block& block, Value& v);
   // Expands count / for_each of a block: calls fn(address suffix, binding) per instance.
   // Returns the reason when the number of instances is unknown, "" otherwise.
   std::string expand(const hcl::Block& block, const std::function<void(const std::string&, const Binding&)>& fn,
@@ -305,6 +316,9 @@ struct RootState {
   std::set<std::string> noted;
   std::string workspace = "default";  // TF_WORKSPACE, else .terraform/environment
   size_t instances = 0;               // resource and module instances made; bounded
+  Module* root_module = nullptr;      // where provider blocks are evaluated
+  std::string region{};               // --region, for data.aws_region when the provider names none
+  std::string account{};              // --account, for data.aws_caller_identity
   static constexpr size_t kMaxTotalInstances = 200'000;
 
   // Whether one more instance fits; says once when the configuration is too large.
@@ -588,6 +602,17 @@ Value Module::instance(const std::string& address, const Declared& d, const Bind
   }
   bindings_.push_back(b);
   Value v = body(*d.block, 0);
+  if (d.block->type == "data") {
+    complete_data_source(d.block->labels[0], *d.block, v);
+  } else if (d.block->labels[0] == "aws_dynamodb_table" || d.block->labels[0] == "aws_dynamodb_table_replica") {
+    add_tags_all(*d.block, v);
+    if (d.block->labels[0] == "aws_dynamodb_table_replica") {
+      // A replica lives in its provider's region (provider = aws.us_east_1).
+      Value provider = aws_provider(provider_alias_of(*d.block));
+      const Value* region = provider.is(Kind::kMap) ? provider.get("region") : nullptr;
+      if (region != nullptr && region->is(Kind::kString) && !region->text.empty()) v.set(tf::kProviderRegion, *region);
+    }
+  }
   bindings_.pop_back();
   evaluating_.erase(address);
   v.ref = address;
@@ -692,6 +717,19 @@ std::vector<std::unique_ptr<Module>>& Module::child(const std::string& name, std
     out.push_back(std::make_unique<Module>(root_, *child_src, prefix_ + "module." + name + suffix + ".",
                                            std::move(inputs), std::move(stack)));
     if (b.has_each) tf::to_string(b.each_key, out.back()->instance_key);
+    // providers = { aws = aws.west }: the child's default aws provider is the caller's aws.west.
+    out.back()->aws_alias = aws_alias;
+    if (const hcl::Attribute* providers = attribute(*call.block, "providers");
+        providers != nullptr && providers->expr.kind == hcl::ExprKind::kObject) {
+      const hcl::Expr& map = providers->expr;
+      for (size_t i = 0; i < map.keys.size() && i < map.items.size(); ++i) {
+        const hcl::Expr& value = map.items[i];
+        if (map.keys[i].text == "aws" && value.kind == hcl::ExprKind::kGetAttr && !value.items.empty() &&
+            value.items[0].text == "aws") {
+          out.back()->aws_alias = value.text;
+        }
+      }
+    }
   }, error);
   if (!unknown.empty()) unknown_why = fmt::format("module.{}: {}", name, unknown);
   if (!error.empty()) unknown_why = fmt::format("module.{}: {}", name, error);
@@ -727,6 +765,203 @@ Value Module::module_value(const std::string& name, hcl::Pos pos) {
   evaluating_.erase("module." + name);
   module_values_[name] = out;
   return out;
+}
+
+Value Module::aws_provider(const std::string& alias) {
+  if (root_.root_module != nullptr && root_.root_module != this) return root_.root_module->aws_provider(alias);
+  if (auto it = aws_providers_.find(alias); it != aws_providers_.end()) return it->second;
+  // A provider block that refers to a resource whose tags need the provider: unknown, not a loop.
+  aws_providers_[alias] = Value::unknown("the provider block refers to itself");
+  Value out;
+  for (const Declared& p : src_.providers) {
+    if (p.block->labels[0] != "aws") continue;
+    const hcl::Attribute* a = attribute(*p.block, "alias");
+    const std::string name = a != nullptr && (a->expr.kind == hcl::ExprKind::kString) ? a->expr.text : "";
+    if (name != alias) continue;
+    std::vector<Binding> saved;
+    saved.swap(bindings_);  // provider blocks see no count/each
+    out = body(*p.block, 0);
+    bindings_.swap(saved);
+    break;
+  }
+  aws_providers_[alias] = out;
+  return out;
+}
+
+// provider = aws.west picks the root's aws.west; otherwise the module's default aws provider.
+std::string Module::provider_alias_of(const hcl::Block& resource) const {
+  const hcl::Attribute* p = attribute(resource, "provider");
+  if (p != nullptr && p->expr.kind == hcl::ExprKind::kGetAttr && !p->expr.items.empty() && p->expr.items[0].text == "aws") {
+    return p->expr.text;
+  }
+  return aws_alias;
+}
+
+// tags_all as the provider computes it: the provider's default_tags, overridden by the
+// resource's tags. Set only when the provider has default tags (plans carry tags_all anyway).
+void Module::add_tags_all(const hcl::Block& resource, Value& v) {
+  Value provider = aws_provider(provider_alias_of(resource));
+  if (!provider.is(Kind::kMap)) return;
+  const Value* blocks = provider.get("default_tags");
+  if (blocks == nullptr || !blocks->is(Kind::kList) || blocks->list.empty()) return;
+  const Value* defaults = blocks->list.front().get("tags");
+  if (defaults == nullptr || defaults->is(Kind::kNull)) return;
+  const Value* tags = v.get("tags");
+  const hcl::Pos pos = tags != nullptr && tags->pos.line != 0 ? tags->pos : resource.pos;
+  Value all;
+  if (defaults->is_unknown()) {
+    all = Value::unknown(fmt::format("the provider's default_tags: {}", defaults->text), pos);
+  } else if (tags != nullptr && tags->is_unknown()) {
+    all = *tags;
+  } else if (!defaults->is(Kind::kMap)) {
+    all = Value::unknown("the provider's default_tags.tags is not a map", pos);
+  } else {
+    all = *defaults;
+    all.ref.clear();
+    if (tags != nullptr && tags->is(Kind::kMap)) {
+      for (const auto& [k, t] : tags->map) all.set(k, t);
+    }
+  }
+  all.pos = pos;
+  v.set("tags_all", std::move(all));
+}
+
+namespace {
+
+// Appends `key: values` to a JSON object under construction; a single value is written as a
+// string, as the provider writes policy documents.
+void put_strings(Value& object, const std::string& key, const Value& values) {
+  Value out = values;
+  if (out.is(Kind::kList) && out.list.size() == 1) out = out.list.front();
+  out.ref.clear();
+  object.set(key, std::move(out));
+}
+
+// The policy JSON data "aws_iam_policy_document" renders; unknown when part of it is, or when
+// it merges other documents (source_policy_documents, override_policy_documents).
+Value policy_document_json(const Value& doc, hcl::Pos pos) {
+  for (const char* merged : {"source_policy_documents", "override_policy_documents", "source_json", "override_json"}) {
+    const Value* m = doc.get(merged);
+    if (m != nullptr && !m->is(Kind::kNull) && !(m->is(Kind::kList) && m->list.empty())) {
+      return Value::unknown(fmt::format("the policy document merges {}, which atrest does not render", merged), pos);
+    }
+  }
+  if (const Value* u = tf::first_unknown(doc)) return Value::unknown(fmt::format("the policy document: {}", u->text), pos);
+  Value policy = Value::of_map(pos);
+  const Value* version = doc.get("version");
+  policy.set("Version", version != nullptr && version->is(Kind::kString) ? *version : Value::of_string("2012-10-17"));
+  if (const Value* id = doc.get("policy_id"); id != nullptr && id->is(Kind::kString)) policy.set("Id", *id);
+  Value statements = Value::of_list({});
+  const Value* blocks = doc.get("statement");
+  for (const Value& st : blocks != nullptr && blocks->is(Kind::kList) ? blocks->list : std::vector<Value>{}) {
+    Value out = Value::of_map();
+    if (const Value* sid = st.get("sid"); sid != nullptr && sid->is(Kind::kString)) out.set("Sid", *sid);
+    const Value* effect = st.get("effect");
+    out.set("Effect", effect != nullptr && effect->is(Kind::kString) ? *effect : Value::of_string("Allow"));
+    for (auto [arg, key] : {std::pair{"actions", "Action"}, std::pair{"not_actions", "NotAction"},
+                            std::pair{"resources", "Resource"}, std::pair{"not_resources", "NotResource"}}) {
+      const Value* v = st.get(arg);
+      if (v != nullptr && v->is(Kind::kList) && !v->list.empty()) put_strings(out, key, *v);
+    }
+    for (auto [arg, key] : {std::pair{"principals", "Principal"}, std::pair{"not_principals", "NotPrincipal"}}) {
+      const Value* v = st.get(arg);
+      if (v == nullptr || !v->is(Kind::kList) || v->list.empty()) continue;
+      Value by_type = Value::of_map();
+      bool everyone = false;
+      for (const Value& p : v->list) {
+        const Value* type = p.get("type");
+        const Value* ids = p.get("identifiers");
+        if (type == nullptr || !type->is(Kind::kString) || ids == nullptr || !ids->is(Kind::kList)) continue;
+        if (type->text == "*") {
+          everyone = true;
+          continue;
+        }
+        Value* list = by_type.get(type->text);
+        if (list == nullptr) {
+          by_type.set(type->text, Value::of_list({}));
+          list = by_type.get(type->text);
+        }
+        for (const Value& id : ids->list) list->list.push_back(id);
+      }
+      if (everyone) {
+        out.set(key, Value::of_string("*"));
+      } else {
+        Value principal = Value::of_map();
+        for (const auto& [type, ids] : by_type.map) put_strings(principal, type, ids);
+        out.set(key, std::move(principal));
+      }
+    }
+    if (const Value* conditions = st.get("condition"); conditions != nullptr && conditions->is(Kind::kList)) {
+      Value by_test = Value::of_map();
+      for (const Value& c : conditions->list) {
+        const Value* test = c.get("test");
+        const Value* variable = c.get("variable");
+        const Value* values = c.get("values");
+        if (test == nullptr || !test->is(Kind::kString) || variable == nullptr || !variable->is(Kind::kString) ||
+            values == nullptr) {
+          continue;
+        }
+        Value* entry = by_test.get(test->text);
+        if (entry == nullptr) {
+          by_test.set(test->text, Value::of_map());
+          entry = by_test.get(test->text);
+        }
+        put_strings(*entry, variable->text, *values);
+      }
+      if (!by_test.map.empty()) out.set("Condition", std::move(by_test));
+    }
+    statements.list.push_back(std::move(out));
+  }
+  policy.set("Statement", std::move(statements));
+  return Value::of_string(tf::to_json(policy), pos);
+}
+
+}  // namespace
+
+// What a data source gives that atrest can tell without AWS: the region of data.aws_region
+// (the provider's), the JSON of data.aws_iam_policy_document.
+void Module::complete_data_source(const std::string& type, const hcl::Block& block, Value& v) {
+  if (!v.is(Kind::kMap)) return;
+  if (type == "aws_region") {
+    Value region;
+    for (const char* arg : {"region", "name"}) {
+      const Value* given = v.get(arg);
+      if (given != nullptr && !given->is(Kind::kNull) && region.is(Kind::kNull)) region = *given;
+    }
+    if (region.is(Kind::kNull)) {
+      Value provider = aws_provider(provider_alias_of(block));
+      const Value* configured = provider.is(Kind::kMap) ? provider.get("region") : nullptr;
+      if (configured != nullptr && !configured->is(Kind::kNull)) {
+        region = *configured;
+      } else if (!root_.region.empty()) {
+        region = Value::of_string(root_.region);
+      } else {
+        region = Value::unknown("the AWS region is not known: the provider block sets none (set --region)", block.pos);
+        // A region name, never a wildcard: text built from it keeps a placeholder (Value::stand_in).
+        region.stand_in = fmt::format("${{data.aws_region.{}.name}}", block.labels.size() > 1 ? block.labels[1] : "");
+      }
+    }
+    region.ref.clear();
+    for (const char* attr : {"name", "region", "id"}) {
+      if (v.get(attr) == nullptr || v.get(attr)->is(Kind::kNull)) v.set(attr, region);
+    }
+  } else if (type == "aws_caller_identity" || type == "aws_partition") {
+    // The account (--account) and partition are never wildcards: placeholders when not known.
+    const std::string name = block.labels.size() > 1 ? block.labels[1] : "";
+    const bool account = type == "aws_caller_identity";
+    const char* attr = account ? "account_id" : "partition";
+    Value value;
+    if (account && !root_.account.empty()) {
+      value = Value::of_string(root_.account);
+    } else {
+      value = Value::unknown(fmt::format("data.{}.{}.{} is known only after apply", type, name, attr), block.pos);
+      value.stand_in = fmt::format("${{data.{}.{}.{}}}", type, name, attr);
+    }
+    if (v.get(attr) == nullptr || v.get(attr)->is(Kind::kNull)) v.set(attr, value);
+  } else if (type == "aws_iam_policy_document") {
+    v.set("json", policy_document_json(v, block.pos));
+    if (v.get("minified_json") == nullptr) v.set("minified_json", *v.get("json"));
+  }
 }
 
 void Module::collect(std::vector<tf::ResourceInstance>& out) {
@@ -1013,9 +1248,12 @@ std::vector<InputSummary> load_terraform(const std::vector<std::string>& dirs, c
     summary.errors = src.errors;
     RootState state{modules, summary, {}};
     state.workspace = workspace_of(src.dir);
+    state.region = options.region;
+    state.account = options.account;
     tf::reset_budget();
     std::map<std::string, Value> inputs = root_inputs(src, options, summary);
     Module root(state, src, "", std::move(inputs), {&src});
+    state.root_module = &root;
     std::vector<tf::ResourceInstance> instances;
     root.collect(instances);
     // Files read: the root's and every module's it reached.
@@ -1073,6 +1311,7 @@ InputSummary load_terraform_text(std::string_view name, std::string_view text, I
   RootState state{modules, summary, {}};
   tf::reset_budget();
   Module root(state, ref, "", {}, {&ref});
+  state.root_module = &root;
   std::vector<tf::ResourceInstance> instances;
   root.collect(instances);
   tf::MapContext context;

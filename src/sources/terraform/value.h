@@ -23,6 +23,13 @@ struct Value {
   std::vector<Value> list;
   std::vector<std::pair<std::string, Value>> map;  // in insertion order; keys are unique
   std::string ref;     // address of the configuration resource this value is an attribute of
+  // kUnknown: the text Terraform will produce, with each attribute of an AWS resource of the
+  // configuration that is known only after apply written as "${address.attr}"; empty when
+  // anything else in it is unknown. Such an attribute is an id, ARN or name, never a wildcard,
+  // so a policy document (jsonencode) can be judged with the placeholders; and a plan's list
+  // argument that is exactly "${X.id}" holds X (a plan marks a set with an unknown element
+  // wholly unknown).
+  std::string stand_in;
   hcl::Pos pos;        // where it was written (0:0 when computed)
 
   // Defined below the struct: clang (with libstdc++) needs Value complete before anything
@@ -92,6 +99,10 @@ inline void Value::set(std::string key, Value v) {
     map.emplace_back(std::move(key), std::move(v));
   }
 }
+
+// The region of the provider configuration a resource uses, when the reader knows it: an extra
+// attribute under this name (no Terraform attribute name starts with \x01).
+inline constexpr const char* kProviderRegion = "\x01provider_region";
 
 // One resource instance of a configuration or plan, ready to be mapped into the inventory.
 // Nested blocks are lists of maps under the block's type name, as plan JSON writes them.
