@@ -609,9 +609,32 @@ class Mapper {
     t.tags = tags_of(inst);
     t.resource_policy = at(Field<std::string>::absent(), inst.pos);
     t.replicas = replicas_of(inst);
+    fold_replica_settings(t, inst);
     replica_resources(t, inst);
     table_extras(t, inst);
     add(std::move(t));
+  }
+
+  // Each replica block has its own point_in_time_recovery and deletion_protection_enabled
+  // (provider default false for both): the table is only as protected as its weakest replica, so
+  // a replica that does not turn them on decides the verdict, pointing at that replica.
+  void fold_replica_settings(DynamoDbTable& t, const ResourceInstance& inst) {
+    const Value* blocks = inst.attributes.get("replica");
+    if (blocks == nullptr || !blocks->is(Kind::kList)) return;
+    for (const Value& replica : blocks->list) {
+      const hcl::Pos p = pos_or(&replica, inst.pos);
+      Field<bool> pitr = bool_of(replica.get("point_in_time_recovery"), "replica.point_in_time_recovery", p);
+      if (pitr.is_absent()) pitr = at(Field<bool>::known(false), p);
+      if (t.pitr_status.is_known() && t.pitr_status.value() == "ENABLED" && !(pitr.is_known() && pitr.value())) {
+        t.pitr_status = pitr.is_known() ? Field<std::string>::known("DISABLED") : Field<std::string>::unknown(pitr.reason());
+        t.pitr_status.at(pitr.line(), pitr.column());
+      }
+      Field<bool> protection = bool_of(replica.get("deletion_protection_enabled"), "replica.deletion_protection_enabled", p);
+      if (protection.is_absent()) protection = at(Field<bool>::known(false), p);
+      if (t.deletion_protection.is_known() && t.deletion_protection.value() && !(protection.is_known() && protection.value())) {
+        t.deletion_protection = protection;
+      }
+    }
   }
 
   // aws_dynamodb_table_replica resources of this table join its replicas, in their provider's
