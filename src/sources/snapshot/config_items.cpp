@@ -1,7 +1,11 @@
 // AWS Config configuration items in every envelope the API, the CLI and S3 delivery produce
-// (shared/reference/aws-config-shapes.md §3-§5). Config records DynamoDB tables and KMS keys;
-// it does not record DAX or ElastiCache.
+// (shared/reference/aws-config-shapes.md §3-§5). Config records DynamoDB tables, KMS keys, VPC
+// endpoints, subnets, route tables, CloudTrail trails, its own recorders and IAM roles, policies,
+// users and groups; it does not record DAX or ElastiCache. What an item cannot say (a table's
+// resource policy, a trail's logging status) is UNKNOWN, never absent.
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "util/text.h"
 #include "sources/snapshot/internal.h"
@@ -36,9 +40,21 @@ struct Item {
   bool has_supplementary = false;
   const Coverage* coverage = nullptr;
   const char* api = "config";
+  object raw;  // the whole item: tags and relationships sit beside the configuration
+  std::string_view name;  // resourceName
 
   bool covers(std::string_view path) const { return coverage == nullptr || coverage->covers(path); }
 };
+
+bool is_ours(std::string_view type) {
+  for (std::string_view t : {"AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::EC2::VPCEndpoint", "AWS::EC2::Subnet",
+                             "AWS::EC2::RouteTable", "AWS::CloudTrail::Trail", "AWS::Config::ConfigurationRecorder",
+                             "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::User", "AWS::IAM::Group",
+                             "AWS::Backup::BackupSelection"}) {
+    if (type == t) return true;
+  }
+  return false;
+}
 
 std::string_view text(object o, std::string_view key, std::string_view alias = {}) {
   std::string_view v;
@@ -98,6 +114,78 @@ Field<std::string> config_string(const Item& item, std::string_view dotted) {
   return Field<std::string>::unknown(fmt::format("configuration.{} is {}, not a string", dotted, type_word(e)));
 }
 
+Field<bool> config_bool(const Item& item, std::string_view dotted) {
+  element e;
+  std::string why;
+  switch (find_config(item, dotted, e, why)) {
+    case Found::kAbsent: return Field<bool>::absent();
+    case Found::kUnknown: return Field<bool>::unknown(why);
+    case Found::kPresent: break;
+  }
+  bool b;
+  std::string_view v;
+  if (e.get(b) == simdjson::SUCCESS) return Field<bool>::known(b);
+  if (e.get(v) == simdjson::SUCCESS && (iequals(v, "true") || iequals(v, "false"))) {
+    return Field<bool>::known(iequals(v, "true"));
+  }
+  return Field<bool>::unknown(fmt::format("configuration.{} is {}, not a boolean", dotted, type_word(e)));
+}
+
+// configuration.<list>: the list (a scalar where a list belongs is a list of one); `found`
+// tells absent and unknown apart.
+Found config_list(const Item& item, std::string_view dotted, array& out, std::string& why, element& scalar,
+                  bool& is_scalar) {
+  element e;
+  is_scalar = false;
+  const Found f = find_config(item, dotted, e, why);
+  if (f != Found::kPresent) return f;
+  if (e.get(out) == simdjson::SUCCESS) return Found::kPresent;
+  if (e.type() != element_type::OBJECT) {
+    scalar = e;
+    is_scalar = true;
+    return Found::kPresent;
+  }
+  why = fmt::format("configuration.{} is an object, not a list", dotted);
+  return Found::kUnknown;
+}
+
+// configuration.<list> of strings, or of objects whose `member` is the string.
+Field<std::vector<std::string>> config_strings(const Item& item, std::string_view dotted, std::string_view member = {}) {
+  using F = Field<std::vector<std::string>>;
+  array list;
+  element scalar;
+  bool is_scalar;
+  std::string why;
+  switch (config_list(item, dotted, list, why, scalar, is_scalar)) {
+    case Found::kAbsent: return F::absent();
+    case Found::kUnknown: return F::unknown(why);
+    case Found::kPresent: break;
+  }
+  std::vector<std::string> values;
+  auto take = [&](element e) {
+    std::string_view v;
+    object o;
+    if (!member.empty() && e.get(o) == simdjson::SUCCESS) {
+      Field<std::string> f = string_field(o, member, true);
+      if (!f.is_known()) return false;
+      values.push_back(f.value());
+      return true;
+    }
+    if (e.get(v) != simdjson::SUCCESS) return false;
+    values.emplace_back(v);
+    return true;
+  };
+  if (is_scalar) {
+    if (!take(scalar)) return F::unknown(fmt::format("configuration.{} is not a list of strings", dotted));
+    return F::known(std::move(values));
+  }
+  for (element e : list) {
+    if (!take(e)) return F::unknown(fmt::format("configuration.{} holds an entry without a string{}", dotted,
+                                                member.empty() ? std::string() : fmt::format(" {}", member)));
+  }
+  return F::known(std::move(values));
+}
+
 // Fields AWS Config does not record for a type: absent in an item means unknown, not false.
 Field<bool> config_bool_not_recorded(const Item& item, std::string_view dotted, std::string_view what) {
   element e;
@@ -130,6 +218,88 @@ bool supplementary_value(FileReader& r, const Item& item, std::string_view key, 
   return true;
 }
 
+Field<std::vector<TableReplica>> config_replicas(const Item& item, const std::string* own_region) {
+  using F = Field<std::vector<TableReplica>>;
+  array list;
+  element scalar;
+  bool is_scalar;
+  std::string why;
+  switch (config_list(item, "replicas", list, why, scalar, is_scalar)) {
+    case Found::kAbsent: return F::known({});
+    case Found::kUnknown: return F::unknown(why);
+    case Found::kPresent: break;
+  }
+  if (is_scalar) return F::unknown("configuration.replicas is not a list");
+  std::vector<TableReplica> replicas;
+  for (element e : list) {
+    object o;
+    Field<std::string> region;
+    if (e.get(o) == simdjson::SUCCESS) region = string_field(o, "regionName", true);
+    if (!region.is_known()) return F::unknown("a replica in configuration.replicas has no regionName");
+    if (own_region != nullptr && region.value() == *own_region) continue;
+    TableReplica rep;
+    rep.region = region.value();
+    rep.kms_key = string_field(o, "kmsmasterKeyId", true);
+    replicas.push_back(std::move(rep));
+  }
+  return F::known(std::move(replicas));
+}
+
+// Tags from wherever the envelope put them (§4.5): the item's `tags`, supplementary `Tags` and
+// configuration.tags, merged. None of them: unknown (batch-get strips tags).
+Field<std::vector<Tag>> item_tags(FileReader& r, const Item& item) {
+  std::vector<Tag> all;
+  bool found = false;
+  auto merge = [&](const Field<std::vector<Tag>>& f) {
+    if (f.is_absent()) return true;
+    if (!f.is_known()) return false;
+    found = true;
+    for (const Tag& t : f.value()) {
+      auto same = std::find_if(all.begin(), all.end(), [&](const Tag& a) { return a.key == t.key; });
+      if (same == all.end()) all.push_back(t);
+    }
+    return true;
+  };
+  Field<std::vector<Tag>> top = tags_field(item.raw, "tags");
+  if (!merge(top)) return top;
+  element supp;
+  if (supplementary_value(r, item, "Tags", supp)) {
+    Field<std::vector<Tag>> f = tags_value(supp, "supplementaryConfiguration.Tags");
+    if (!merge(f)) return f;
+  }
+  if (item.has_config) {
+    Field<std::vector<Tag>> f = tags_field(item.config, "tags", true);
+    if (!merge(f)) return f;
+  }
+  if (!found) {
+    return Field<std::vector<Tag>>::unknown(item.coverage != nullptr
+                                                ? "tags were not selected in the Config query"
+                                                : "the Config item carries no tags (batch-get-resource-config drops them)");
+  }
+  return Field<std::vector<Tag>>::known(std::move(all));
+}
+
+// A supplementary value that is a document (KMS `Policy`), as JSON text: API output
+// double-encodes it, files hold it once.
+Field<std::string> supplementary_document(const Item& item, std::string_view key) {
+  object supp;
+  element e;
+  if (!item.has_supplementary || item.supplementary.get(supp) != simdjson::SUCCESS || !present(supp, key, e, true)) {
+    return Field<std::string>::unknown(fmt::format("the Config item has no {}", key));
+  }
+  std::string_view text;
+  if (e.get(text) == simdjson::SUCCESS) {
+    simdjson::dom::parser parser;
+    element decoded;
+    std::string_view inner;
+    if (parser.parse(text.data(), text.size()).get(decoded) == simdjson::SUCCESS && decoded.get(inner) == simdjson::SUCCESS) {
+      return Field<std::string>::known(std::string(inner));
+    }
+    return Field<std::string>::known(std::string(text));
+  }
+  return document_value(e, key);
+}
+
 void fill_table(FileReader& r, const Item& item, DynamoDbTable& t) {
   t.table_status = config_string(item, "tableStatus");
   element sse;
@@ -150,6 +320,20 @@ void fill_table(FileReader& r, const Item& item, DynamoDbTable& t) {
   }
   t.deletion_protection =
       config_bool_not_recorded(item, "deletionProtectionEnabled", "DeletionProtectionEnabled");
+  element billing;
+  switch (find_config(item, "billingModeSummary", billing, why)) {
+    case Found::kAbsent: t.billing_mode = Field<std::string>::known("PROVISIONED"); break;  // as DescribeTable
+    case Found::kUnknown: t.billing_mode = Field<std::string>::unknown(why); break;
+    case Found::kPresent:
+      t.billing_mode = config_string(item, "billingModeSummary.billingMode");
+      if (t.billing_mode.is_absent()) t.billing_mode = Field<std::string>::known("PROVISIONED");
+      break;
+  }
+  t.gsi_names = config_strings(item, "globalSecondaryIndexes", "indexName");
+  if (t.gsi_names.is_absent()) t.gsi_names = Field<std::vector<std::string>>::known({});
+  t.replicas = config_replicas(item, t.region);
+  t.tags = item_tags(r, item);
+  t.resource_policy = Field<std::string>::unknown("AWS Config does not record a table's resource policy");
   element backups;
   object backups_obj, pitr_obj;
   element pitr;
@@ -184,6 +368,7 @@ void fill_key(FileReader& r, const Item& item, KmsKey& k) {
                                             : Field<std::string>::unknown("configuration.deletionDate is not a timestamp");
     }
   }
+  k.policy = supplementary_document(item, "Policy");
   element rotation;
   if (supplementary_value(r, item, "KeyRotationStatus", rotation)) {
     bool b;
@@ -197,6 +382,206 @@ void fill_key(FileReader& r, const Item& item, KmsKey& k) {
     }
   } else {
     k.rotation_enabled = Field<bool>::unknown("the Config item has no KeyRotationStatus");
+  }
+}
+
+// The name a resource is known by: a configuration member, else resourceName, else resourceId.
+std::string item_name(const Item& item, std::string_view member) {
+  Field<std::string> f = config_string(item, member);
+  if (f.is_known() && !f.value().empty()) return f.value();
+  return std::string(item.name.empty() ? item.id : item.name);
+}
+
+void fill_vpc_endpoint(const Item& item, VpcEndpoint& v) {
+  v.vpc_id = config_string(item, "vpcId");
+  v.service_name = config_string(item, "serviceName");
+  v.endpoint_type = config_string(item, "vpcEndpointType");
+  // The query schema indexes the state as state.value: accept both forms.
+  element state;
+  std::string why;
+  if (find_config(item, "state", state, why) == Found::kPresent && state.type() == element_type::OBJECT) {
+    v.state = config_string(item, "state.value");
+  } else {
+    v.state = config_string(item, "state");
+  }
+}
+
+void fill_subnet(const Item& item, Subnet& s) {
+  s.vpc_id = config_string(item, "vpcId");
+  s.availability_zone = config_string(item, "availabilityZone");
+}
+
+void fill_route_table(const Item& item, RouteTable& t) {
+  t.vpc_id = config_string(item, "vpcId");
+  array list;
+  element scalar;
+  bool is_scalar;
+  std::string why;
+  switch (config_list(item, "associations", list, why, scalar, is_scalar)) {
+    case Found::kUnknown:
+      t.main = Field<bool>::unknown(why);
+      t.subnet_ids = Field<std::vector<std::string>>::unknown(why);
+      break;
+    case Found::kAbsent:
+      t.main = Field<bool>::known(false);
+      t.subnet_ids = Field<std::vector<std::string>>::known({});
+      break;
+    case Found::kPresent: {
+      bool main = false;
+      std::vector<std::string> subnets;
+      if (!is_scalar) {
+        for (element e : list) {
+          object a;
+          if (e.get(a) != simdjson::SUCCESS) continue;
+          if (bool_field(a, "main", true).value_or(false)) main = true;
+          Field<std::string> subnet = string_field(a, "subnetId", true);
+          if (subnet.is_known()) subnets.push_back(subnet.value());
+        }
+      }
+      t.main = Field<bool>::known(main);
+      t.subnet_ids = Field<std::vector<std::string>>::known(std::move(subnets));
+    }
+  }
+  switch (config_list(item, "routes", list, why, scalar, is_scalar)) {
+    case Found::kUnknown: t.routes = Field<std::vector<Route>>::unknown(why); break;
+    case Found::kAbsent: t.routes = Field<std::vector<Route>>::known({}); break;
+    case Found::kPresent: {
+      std::vector<Route> routes;
+      if (!is_scalar) {
+        for (element e : list) {
+          object o;
+          if (e.get(o) != simdjson::SUCCESS) continue;
+          if (iequals(string_field(o, "state", true).value_or(""), "blackhole")) continue;  // carries nothing
+          Route route;
+          route.destination_cidr = string_field(o, "destinationCidrBlock", true);
+          route.destination_ipv6_cidr = string_field(o, "destinationIpv6CidrBlock", true);
+          route.gateway_id = string_field(o, "gatewayId", true);
+          routes.push_back(std::move(route));
+        }
+      }
+      t.routes = Field<std::vector<Route>>::known(std::move(routes));
+    }
+  }
+}
+
+void fill_trail(const Item& item, Trail& t) {
+  t.home_region = config_string(item, "homeRegion");
+  t.multi_region = config_bool(item, "isMultiRegionTrail");
+  t.organization = config_bool(item, "isOrganizationTrail");
+  t.logging = Field<bool>::unknown("AWS Config does not record whether a trail is logging; add get-trail-status output");
+  const char* no_selectors = "AWS Config does not record event selectors; add get-event-selectors output";
+  t.event_selectors = Field<std::vector<ClassicEventSelector>>::unknown(no_selectors);
+  t.advanced_event_selectors = Field<std::vector<AdvancedEventSelector>>::unknown(no_selectors);
+}
+
+// PascalCase (§5.6); lookups fall back to any casing.
+void fill_recorder(const Item& item, ConfigRecorder& c) {
+  c.recording = config_bool(item, "Recording");
+  if (c.recording.is_absent()) c.recording = Field<bool>::unknown("the Config item does not say whether it records");
+  c.all_supported = config_bool(item, "RecordingGroup.AllSupported");
+  c.resource_types = config_strings(item, "RecordingGroup.ResourceTypes");
+  c.excluded_types = config_strings(item, "RecordingGroup.ExclusionByResourceTypes.ResourceTypes");
+  c.recording_strategy = config_string(item, "RecordingGroup.RecordingStrategy.UseOnly");
+}
+
+// The item's configuration is GetBackupSelection's answer (PascalCase). The query schema indexes
+// Resources and NotResources only: tag conditions missing from an item are unknown, not absent.
+void fill_backup_selection(const Item& item, BackupSelection& b) {
+  b.plan_id = config_string(item, "BackupPlanId");
+  b.resources = config_strings(item, "BackupSelection.Resources");
+  b.not_resources = config_strings(item, "BackupSelection.NotResources");
+  element e;
+  object selection;
+  std::string why;
+  if (find_config(item, "BackupSelection", e, why) != Found::kPresent || e.get(selection) != simdjson::SUCCESS) {
+    if (why.empty()) why = "the Config item has no BackupSelection";
+    b.list_of_tags = b.conditions = Field<std::vector<TagCondition>>::unknown(why);
+    return;
+  }
+  b.list_of_tags = backup_list_of_tags(selection);
+  b.conditions = backup_conditions(selection);
+  if (b.list_of_tags.is_absent()) {
+    b.list_of_tags = Field<std::vector<TagCondition>>::unknown("the Config item does not record ListOfTags");
+  }
+  if (b.conditions.is_absent()) {
+    b.conditions = Field<std::vector<TagCondition>>::unknown("the Config item does not record Conditions");
+  }
+}
+
+// [{policyName, policyDocument}] as document texts (URL-encoded in Config).
+Field<std::vector<std::string>> config_documents(const Item& item, std::string_view list_key) {
+  using F = Field<std::vector<std::string>>;
+  array list;
+  element scalar;
+  bool is_scalar;
+  std::string why;
+  switch (config_list(item, list_key, list, why, scalar, is_scalar)) {
+    case Found::kAbsent: return F::known({});
+    case Found::kUnknown: return F::unknown(why);
+    case Found::kPresent: break;
+  }
+  if (is_scalar) return F::unknown(fmt::format("configuration.{} is not a list", list_key));
+  std::vector<std::string> docs;
+  for (element e : list) {
+    object o;
+    Field<std::string> doc;
+    if (e.get(o) == simdjson::SUCCESS) doc = document_field(o, "policyDocument", true);
+    if (!doc.is_known()) return F::unknown(fmt::format("an entry of configuration.{} has no policyDocument", list_key));
+    docs.push_back(doc.value());
+  }
+  return F::known(std::move(docs));
+}
+
+void fill_role(const Item& item, IamRole& role) {
+  element e;
+  std::string why;
+  switch (find_config(item, "assumeRolePolicyDocument", e, why)) {
+    case Found::kAbsent: role.assume_role_policy = Field<std::string>::absent(); break;
+    case Found::kUnknown: role.assume_role_policy = Field<std::string>::unknown(why); break;
+    case Found::kPresent: role.assume_role_policy = document_value(e, "assumeRolePolicyDocument"); break;
+  }
+  role.inline_policies = config_documents(item, "rolePolicyList");
+  role.managed_policy_arns = config_strings(item, "attachedManagedPolicies", "policyArn");
+  if (role.managed_policy_arns.is_absent()) role.managed_policy_arns = Field<std::vector<std::string>>::known({});
+}
+
+void fill_policy(const Item& item, IamPolicy& p) {
+  p.inline_owner = Field<std::string>::absent();
+  const Field<std::string> default_version = config_string(item, "defaultVersionId");
+  array list;
+  element scalar;
+  bool is_scalar;
+  std::string why;
+  p.document = Field<std::string>::unknown("configuration.policyVersionList has no default version");
+  if (config_list(item, "policyVersionList", list, why, scalar, is_scalar) == Found::kPresent && !is_scalar) {
+    for (element e : list) {
+      object v;
+      if (e.get(v) != simdjson::SUCCESS) continue;
+      if (!bool_field(v, "isDefaultVersion", true).value_or(false) &&
+          !(default_version.is_known() && string_field(v, "versionId", true).value_or("") == default_version.value())) {
+        continue;
+      }
+      p.document = document_field(v, "document", true);
+      if (p.document.is_absent()) p.document = Field<std::string>::unknown("the default policy version has no document");
+      break;
+    }
+  } else if (!why.empty()) {
+    p.document = Field<std::string>::unknown(why);
+  }
+  // Roles the policy is attached to are relationships of the item, not configuration.
+  element rel;
+  array rels;
+  if (present(item.raw, "relationships", rel) && rel.get(rels) == simdjson::SUCCESS) {
+    std::vector<std::string> roles;
+    for (element e : rels) {
+      object o;
+      if (e.get(o) != simdjson::SUCCESS || text(o, "resourceType") != "AWS::IAM::Role") continue;
+      std::string_view name = text(o, "resourceName");
+      if (!name.empty()) roles.emplace_back(name);
+    }
+    p.attached_roles = Field<std::vector<std::string>>::known(std::move(roles));
+  } else {
+    p.attached_roles = Field<std::vector<std::string>>::unknown("the Config item lists no relationships");
   }
 }
 
@@ -221,7 +606,7 @@ void read_item(FileReader& r, object o, const char* api, const Coverage* coverag
                         coverage != nullptr ? " (add resourceType to the SELECT clause)" : ""));
     return;
   }
-  if (item.type != "AWS::DynamoDB::Table" && item.type != "AWS::KMS::Key") return;  // not ours
+  if (!is_ours(item.type)) return;
   item.id = text(o, "resourceId");
   if (item.id.empty()) {
     r.error(fmt::format("{}: a {} item has no resourceId; item skipped", where, item.type));
@@ -260,18 +645,81 @@ void read_item(FileReader& r, object o, const char* api, const Coverage* coverag
                                                 : "the Config item carries no configuration";
   }
   item.has_supplementary = present(o, "supplementaryConfiguration", item.supplementary);
+  item.raw = o;
+  item.name = text(o, "resourceName");
+  // Reads one resource: named, scoped, then filled unless the item says it was deleted.
+  auto emit = [&](auto res, std::string id, auto&& fill) {
+    res.id = std::move(id);
+    finish(r, item, res);
+    if (!res.deleted) fill(res);
+    r.add(std::move(res));
+  };
+  const std::string id(item.id);
   if (item.type == "AWS::DynamoDB::Table") {
-    DynamoDbTable t;
-    t.id = std::string(item.id);
-    finish(r, item, t);
-    if (!t.deleted) fill_table(r, item, t);
-    r.add(std::move(t));
+    emit(DynamoDbTable(), id, [&](DynamoDbTable& t) { fill_table(r, item, t); });
+  } else if (item.type == "AWS::KMS::Key") {
+    emit(KmsKey(), id, [&](KmsKey& k) { fill_key(r, item, k); });
+  } else if (item.type == "AWS::EC2::VPCEndpoint") {
+    emit(VpcEndpoint(), id, [&](VpcEndpoint& v) { fill_vpc_endpoint(item, v); });
+  } else if (item.type == "AWS::EC2::Subnet") {
+    emit(Subnet(), id, [&](Subnet& s) { fill_subnet(item, s); });
+  } else if (item.type == "AWS::EC2::RouteTable") {
+    emit(RouteTable(), id, [&](RouteTable& t) { fill_route_table(item, t); });
+  } else if (item.type == "AWS::CloudTrail::Trail") {
+    // Keyed on the trail's name and ARN (§5.5), as describe-trails names it.
+    Trail t;
+    const Field<std::string> trail_arn = config_string(item, "trailARN");
+    if (trail_arn.is_known()) {
+      item.arn = trail_arn.value();
+      item.region = {};  // a trail lives in its home region, the one of its ARN
+    }
+    emit(std::move(t), item_name(item, "name"), [&](Trail& trail) { fill_trail(item, trail); });
+  } else if (item.type == "AWS::Backup::BackupSelection") {
+    // Named by its SelectionId, as get-backup-selection output names it.
+    emit(BackupSelection(), item_name(item, "SelectionId"), [&](BackupSelection& b) { fill_backup_selection(item, b); });
+  } else if (item.type == "AWS::Config::ConfigurationRecorder") {
+    emit(ConfigRecorder(), item_name(item, "Name"), [&](ConfigRecorder& c) { fill_recorder(item, c); });
+  } else if (item.type == "AWS::IAM::Role") {
+    IamRole role;
+    role.id = item_name(item, "roleName");
+    finish(r, item, role);
+    role.region = nullptr;  // IAM is global ("awsRegion": "global")
+    if (!role.deleted) fill_role(item, role);
+    r.add(std::move(role));
+  } else if (item.type == "AWS::IAM::Policy") {
+    IamPolicy policy;
+    policy.id = item_name(item, "policyName");
+    finish(r, item, policy);
+    policy.region = nullptr;
+    if (!policy.deleted) fill_policy(item, policy);
+    r.add(std::move(policy));
   } else {
-    KmsKey k;
-    k.id = std::string(item.id);
-    finish(r, item, k);
-    if (!k.deleted) fill_key(r, item, k);
-    r.add(std::move(k));
+    // Users and groups: each inline policy is a policy of its own, owned by them.
+    const bool user = item.type == "AWS::IAM::User";
+    const std::string owner = fmt::format("{}/{}", user ? "user" : "group", item_name(item, user ? "userName" : "groupName"));
+    if (is_deleted(item.status)) return;
+    array list;
+    element scalar;
+    bool is_scalar;
+    std::string why;
+    if (config_list(item, user ? "userPolicyList" : "groupPolicyList", list, why, scalar, is_scalar) != Found::kPresent ||
+        is_scalar) {
+      return;
+    }
+    for (element e : list) {
+      object p;
+      if (e.get(p) != simdjson::SUCCESS) continue;
+      IamPolicy policy;
+      policy.id = fmt::format("{}/{}", owner, string_field(p, "policyName", true).value_or("?"));
+      finish(r, item, policy);
+      policy.arn = Field<std::string>::absent();
+      policy.region = nullptr;
+      policy.document = document_field(p, "policyDocument", true);
+      if (policy.document.is_absent()) policy.document = Field<std::string>::unknown("the inline policy has no policyDocument");
+      policy.inline_owner = Field<std::string>::known(owner);
+      policy.attached_roles = Field<std::vector<std::string>>::known({});
+      r.add(std::move(policy));
+    }
   }
 }
 
@@ -314,6 +762,12 @@ void read_unprocessed(FileReader& r, object root) {
       };
       if (type == "AWS::DynamoDB::Table") add_unreadable(DynamoDbTable());
       if (type == "AWS::KMS::Key") add_unreadable(KmsKey());
+      if (type == "AWS::EC2::VPCEndpoint") add_unreadable(VpcEndpoint());
+      if (type == "AWS::EC2::Subnet") add_unreadable(Subnet());
+      if (type == "AWS::EC2::RouteTable") add_unreadable(RouteTable());
+      if (type == "AWS::CloudTrail::Trail") add_unreadable(Trail());
+      if (type == "AWS::Config::ConfigurationRecorder") add_unreadable(ConfigRecorder());
+      if (type == "AWS::Backup::BackupSelection") add_unreadable(BackupSelection());
     }
   }
 }

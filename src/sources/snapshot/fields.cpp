@@ -64,6 +64,106 @@ Field<std::string> time_field(object o, std::string_view key, bool ci) {
   return Field<std::string>::unknown(fmt::format("{} is not a timestamp", key));
 }
 
+Field<std::vector<std::string>> string_list_field(object o, std::string_view key, bool ci) {
+  element e;
+  if (!present(o, key, e, ci)) return Field<std::vector<std::string>>::absent();
+  array list;
+  std::string_view one;
+  if (e.get(one) == simdjson::SUCCESS) return Field<std::vector<std::string>>::known({std::string(one)});
+  if (e.get(list) != simdjson::SUCCESS) {
+    return Field<std::vector<std::string>>::unknown(fmt::format("{} is {}, not a list", key, type_word(e)));
+  }
+  std::vector<std::string> values;
+  for (element item : list) {
+    std::string_view v;
+    if (item.get(v) != simdjson::SUCCESS) {
+      return Field<std::vector<std::string>>::unknown(fmt::format("{} holds {}, not a string", key, type_word(item)));
+    }
+    values.emplace_back(v);
+  }
+  return Field<std::vector<std::string>>::known(std::move(values));
+}
+
+Field<std::vector<Tag>> tags_value(element e, std::string_view what) {
+  std::vector<Tag> tags;
+  object map;
+  array list;
+  if (e.get(map) == simdjson::SUCCESS) {
+    for (auto [key, value] : map) {
+      std::string_view v;
+      tags.push_back(Tag{std::string(key), value.get(v) == simdjson::SUCCESS
+                                               ? Field<std::string>::known(std::string(v))
+                                               : Field<std::string>::unknown(fmt::format("{} value is not a string", what))});
+    }
+    return Field<std::vector<Tag>>::known(std::move(tags));
+  }
+  if (e.get(list) != simdjson::SUCCESS) {
+    return Field<std::vector<Tag>>::unknown(fmt::format("{} is {}, not a list of tags", what, type_word(e)));
+  }
+  for (element item : list) {
+    object tag;
+    if (item.get(tag) != simdjson::SUCCESS) {
+      return Field<std::vector<Tag>>::unknown(fmt::format("{} holds {}, not a tag", what, type_word(item)));
+    }
+    Field<std::string> key = string_field(tag, "Key", true);
+    Field<std::string> value = string_field(tag, "Value", true);
+    if (key.is_absent()) key = string_field(tag, "tagKey", true);
+    if (value.is_absent()) value = string_field(tag, "tagValue", true);
+    if (!key.is_known()) {
+      return Field<std::vector<Tag>>::unknown(fmt::format("{} holds a tag without a key", what));
+    }
+    // A tag's value may be empty; a missing one is an empty value too (AWS never omits it).
+    if (value.is_absent()) value = Field<std::string>::known("");
+    tags.push_back(Tag{key.value(), std::move(value)});
+  }
+  return Field<std::vector<Tag>>::known(std::move(tags));
+}
+
+Field<std::vector<Tag>> tags_field(object o, std::string_view key, bool ci) {
+  element e;
+  if (!present(o, key, e, ci)) return Field<std::vector<Tag>>::absent();
+  return tags_value(e, key);
+}
+
+std::string percent_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+Field<std::string> document_value(element e, std::string_view what) {
+  std::string_view text;
+  if (e.get(text) == simdjson::SUCCESS) {
+    // URL-encoded JSON starts with "%7B" ({); decoded JSON with '{' after optional blanks.
+    if (text.starts_with("%7B") || text.starts_with("%7b")) return Field<std::string>::known(percent_decode(text));
+    return Field<std::string>::known(std::string(text));
+  }
+  if (e.type() == element_type::OBJECT || e.type() == element_type::ARRAY) {
+    return Field<std::string>::known(simdjson::minify(e));
+  }
+  return Field<std::string>::unknown(fmt::format("{} is {}, not a policy document", what, type_word(e)));
+}
+
+Field<std::string> document_field(object o, std::string_view key, bool ci) {
+  element e;
+  if (!present(o, key, e, ci)) return Field<std::string>::absent();
+  return document_value(e, key);
+}
+
 void infer_sse_type(DynamoDbTable& t) {
   if (!t.sse_type.is_absent()) return;
   if (t.kms_key_arn.is_known()) {

@@ -38,6 +38,21 @@ Field<int64_t> int_field(object o, std::string_view key, bool ci = false);
 // A timestamp as epoch seconds (number) or ISO 8601 text, normalised to ISO 8601 UTC text.
 Field<std::string> time_field(object o, std::string_view key, bool ci = false);
 
+// A list of strings. A member that is not a string makes the whole list unknown: a partial list
+// could hide the one entry a check looks for.
+Field<std::vector<std::string>> string_list_field(object o, std::string_view key, bool ci = false);
+// Tags in any shape AWS prints them: [{"Key","Value"}], [{"key","value"}], [{"tagKey","tagValue"}]
+// or a {"key": "value"} map. `what` names the value in reasons.
+Field<std::vector<Tag>> tags_value(element e, std::string_view what);
+Field<std::vector<Tag>> tags_field(object o, std::string_view key, bool ci = false);
+// A policy document kept as JSON text: the aws CLI prints IAM documents as decoded objects, other
+// APIs as JSON strings, AWS Config IAM items URL-encoded. Objects are minified, URL-encoded text
+// is decoded, other text is kept as is.
+Field<std::string> document_value(element e, std::string_view what);
+Field<std::string> document_field(object o, std::string_view key, bool ci = false);
+// RFC 3986 percent-decoding ('+' stays '+', as AWS Config encodes IAM documents).
+std::string percent_decode(std::string_view s);
+
 // Parses ISO 8601 ("2025-06-01T10:00:00.123Z", "...+02:00", "2025-06-01 10:00:00") or a
 // number (epoch seconds, or milliseconds when larger than 1e11) into epoch seconds.
 bool parse_time(element e, double& epoch_seconds);
