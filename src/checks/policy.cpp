@@ -104,6 +104,8 @@ std::string read_principal(element e, bool negated, PolicyStatement& s) {
     } else if (iequals(field.key, "Service")) {
       s.service_principals.insert(s.service_principals.end(), values.begin(), values.end());
     } else {
+      // {"CanonicalUser": "*"} or {"Federated": "*"} is as open as {"AWS": "*"}.
+      if (std::find(values.begin(), values.end(), "*") != values.end()) s.any_principal = true;
       s.other_principals.insert(s.other_principals.end(), values.begin(), values.end());
     }
   }
@@ -138,6 +140,7 @@ std::string read_statement(element e, PolicyStatement& s) {
       std::string effect;
       if (!scalar_text(field.value, effect)) return "Effect is not a string";
       s.allow = iequals(effect, "Allow");
+      s.deny = iequals(effect, "Deny");
     } else if (k == "Principal" || k == "NotPrincipal") {
       err = read_principal(field.value, k == "NotPrincipal", s);
     } else if (k == "Action" || k == "NotAction") {
@@ -155,13 +158,30 @@ std::string read_statement(element e, PolicyStatement& s) {
   return {};
 }
 
-// The positive string/ARN operators; `...IfExists`, `Not...`, `ForAllValues:` (true on an
-// empty set) and Null never restrict.
-bool is_positive_operator(std::string_view op) {
+bool strip_suffix(std::string_view& op, std::string_view suffix) {
+  if (op.size() < suffix.size() || !iequals(op.substr(op.size() - suffix.size()), suffix)) return false;
+  op.remove_suffix(suffix.size());
+  return true;
+}
+
+// The positive string/ARN operators; `...IfExists` (true when the key is missing), `Not...`,
+// `ForAllValues:` (true on an empty set) and Null never restrict. `if_exists_ok` accepts the
+// IfExists forms, for keys every request of interest carries (kms:ViaService).
+bool is_positive_operator(std::string_view op, bool if_exists_ok = false) {
   if (op.size() >= 12 && iequals(op.substr(0, 12), "ForAnyValue:")) op.remove_prefix(12);
+  if (if_exists_ok) strip_suffix(op, "IfExists");
   static constexpr std::array<std::string_view, 5> kPositive = {"StringEquals", "StringEqualsIgnoreCase", "StringLike",
                                                                 "ArnEquals", "ArnLike"};
   return std::any_of(kPositive.begin(), kPositive.end(), [&](std::string_view p) { return iequals(op, p); });
+}
+
+// The negated string/ARN operators, with or without IfExists. Both are true when the key is
+// missing, so a Deny using one denies every request that does not carry one of the listed values.
+bool is_negated_operator(std::string_view op) {
+  strip_suffix(op, "IfExists");
+  static constexpr std::array<std::string_view, 5> kNegated = {"StringNotEquals", "StringNotEqualsIgnoreCase",
+                                                               "StringNotLike", "ArnNotEquals", "ArnNotLike"};
+  return std::any_of(kNegated.begin(), kNegated.end(), [&](std::string_view p) { return iequals(op, p); });
 }
 
 enum class KeyKind { kNone, kAccount, kArn, kOrgId, kOrgPath, kNetwork };
@@ -202,10 +222,40 @@ bool value_is_specific(KeyKind kind, std::string_view v) {
   return false;
 }
 
-bool is_restricting(const PolicyCondition& c) {
+bool has_specific_values(const PolicyCondition& c) {
   const KeyKind kind = key_kind(c.key);
-  if (kind == KeyKind::kNone || !is_positive_operator(c.op) || c.values.empty()) return false;
+  if (kind == KeyKind::kNone || c.values.empty()) return false;
   return std::all_of(c.values.begin(), c.values.end(), [&](const std::string& v) { return value_is_specific(kind, v); });
+}
+
+bool is_restricting(const PolicyCondition& c) { return is_positive_operator(c.op) && has_specific_values(c); }
+
+bool is_all_wildcard(const std::string& p) { return !p.empty() && p.find_first_not_of('*') == std::string::npos; }
+
+// Whether every pattern of `narrow` is matched by some pattern of `wide` (a pattern taken as text:
+// "kms:*" covers "kms:Get*").
+bool patterns_cover(const std::vector<std::string>& wide, const std::vector<std::string>& narrow) {
+  return std::all_of(narrow.begin(), narrow.end(), [&](const std::string& n) {
+    return std::any_of(wide.begin(), wide.end(), [&](const std::string& w) { return wildcard_match(w, n); });
+  });
+}
+
+// A Deny for principal "*" that leaves out only a known set of callers (one negated restricting
+// condition), or no one (no condition). Such a statement bounds every Allow it covers.
+bool is_deny_everyone_else(const PolicyStatement& d) {
+  if (!d.deny || !d.any_principal || d.not_principal || d.not_action || d.not_resource) return false;
+  if (d.conditions.empty()) return true;
+  // Several conditions must all hold for the Deny to apply, which narrows it: not judged.
+  return d.conditions.size() == 1 && is_negated_operator(d.conditions[0].op) && has_specific_values(d.conditions[0]);
+}
+
+bool deny_covers(const PolicyStatement& d, const PolicyStatement& a) {
+  if (!is_deny_everyone_else(d)) return false;
+  const bool all_actions = std::any_of(d.actions.begin(), d.actions.end(), is_all_wildcard);
+  if (!all_actions && (a.not_action || !patterns_cover(d.actions, a.actions))) return false;
+  // No Resource in the Deny: the policy's own resource, the same as the Allow's.
+  if (!d.has_resource || std::any_of(d.resources.begin(), d.resources.end(), is_all_wildcard)) return true;
+  return a.has_resource && !a.not_resource && patterns_cover(d.resources, a.resources);
 }
 
 bool is_account_id(std::string_view s) {
@@ -276,19 +326,25 @@ bool allows_action(const PolicyStatement& s, std::string_view action) {
 bool allows_all_actions_of(const PolicyStatement& s, std::string_view service) {
   if (!s.allow) return false;
   // A pattern covers the whole service when its service part matches the service and its action
-  // part is only wildcards.
+  // part is only wildcards, or when it has no colon and its trailing '*' swallows "service:..."
+  // ("dynamo*", "*").
   auto covers_service = [&](const std::string& p) {
-    if (p == "*") return true;
+    if (is_all_wildcard(p)) return true;
     const size_t colon = p.find(':');
-    if (colon == std::string::npos) return false;
+    if (colon == std::string::npos) return p.ends_with('*') && wildcard_match(p, std::string(service) + ":*");
     const std::string_view name = std::string_view(p).substr(colon + 1);
-    return wildcard_match(std::string_view(p).substr(0, colon), service) && !name.empty() &&
-           name.find_first_not_of('*') == std::string_view::npos;
+    return wildcard_match(std::string_view(p).substr(0, colon), service) && is_all_wildcard(std::string(name));
   };
-  // A NotAction pattern excludes part of the service when its service part could match it.
+  // A NotAction pattern excludes part of the service when its service part could match it; a
+  // pattern without a colon when the text before its first '*' could start "service:".
   auto touches_service = [&](const std::string& p) {
     const size_t colon = p.find(':');
-    return p == "*" || (colon != std::string::npos && wildcard_match(std::string_view(p).substr(0, colon), service));
+    if (colon != std::string::npos) return wildcard_match(std::string_view(p).substr(0, colon), service);
+    const size_t star = p.find('*');
+    if (star == std::string::npos) return false;
+    const std::string head = p.substr(0, star), prefix = std::string(service) + ":";
+    const size_t n = std::min(head.size(), prefix.size());
+    return iequals(std::string_view(head).substr(0, n), std::string_view(prefix).substr(0, n));
   };
   if (s.not_action) return std::none_of(s.actions.begin(), s.actions.end(), touches_service);
   return std::any_of(s.actions.begin(), s.actions.end(), covers_service);
@@ -319,9 +375,14 @@ std::vector<const PolicyStatement*> public_allow_statements(const PolicyDocument
   std::vector<const PolicyStatement*> out;
   for (const PolicyStatement& s : doc.statements) {
     if (!s.allow || !s.has_principal) continue;
-    // Allow with NotPrincipal grants everyone but the listed principals.
-    if (!s.any_principal && !s.not_principal) continue;
-    if (restricting_conditions(s).empty()) out.push_back(&s);
+    // Allow with NotPrincipal grants everyone but the listed principals (nobody when "*" is listed).
+    if (s.not_principal ? s.any_principal : !s.any_principal) continue;
+    if (!restricting_conditions(s).empty()) continue;
+    if (std::any_of(doc.statements.begin(), doc.statements.end(),
+                    [&](const PolicyStatement& d) { return deny_covers(d, s); })) {
+      continue;
+    }
+    out.push_back(&s);
   }
   return out;
 }
@@ -336,6 +397,17 @@ std::string principal_account(std::string_view principal) {
 std::vector<std::string> named_accounts(const PolicyDocument& doc) {
   std::vector<std::string> out;
   for (const PolicyStatement& s : doc.statements) {
+    if (is_deny_everyone_else(s) && !s.conditions.empty()) {
+      // The accounts left out of a "Deny everyone else" are the ones it lets through.
+      const PolicyCondition& c = s.conditions[0];
+      const KeyKind kind = key_kind(c.key);
+      if (kind != KeyKind::kAccount && kind != KeyKind::kArn) continue;
+      for (const std::string& v : c.values) {
+        std::string account = principal_account(v);
+        if (!account.empty()) out.push_back(std::move(account));
+      }
+      continue;
+    }
     if (!s.allow) continue;
     for (const std::string& p : s.aws_principals) {
       std::string account = principal_account(p);
@@ -361,10 +433,26 @@ ViaServiceUse via_service_values(const PolicyDocument& doc) {
                                                               "kms:DescribeKey"};
   ViaServiceUse out;
   for (const PolicyStatement& s : doc.statements) {
+    // Only an unconditional-but-for-ViaService Deny for everyone surely applies to the service's
+    // calls; other conditions or principals may leave them out.
+    if (s.deny && s.any_principal && !s.not_principal && s.conditions.size() == 1) {
+      PolicyStatement as_allow = s;  // which actions it names is the same test
+      as_allow.allow = true;
+      if (std::none_of(kKeyUse.begin(), kKeyUse.end(), [&](std::string_view a) { return allows_action(as_allow, a); })) {
+        continue;
+      }
+      for (const PolicyCondition& c : s.conditions) {
+        if (!iequals(c.key, "kms:ViaService") || !is_negated_operator(c.op) || c.op.starts_with("Arn")) continue;
+        ViaServiceDenial d{describe_statement(doc, s), {}};
+        for (const std::string& v : c.values) d.services.push_back(lower(v));
+        out.denials.push_back(std::move(d));
+      }
+      continue;
+    }
     if (!s.allow) continue;
     bool has_via = false;
     for (const PolicyCondition& c : s.conditions) {
-      if (!iequals(c.key, "kms:ViaService") || !is_positive_operator(c.op)) continue;
+      if (!iequals(c.key, "kms:ViaService") || !is_positive_operator(c.op, true)) continue;
       has_via = true;
       for (const std::string& v : c.values) {
         std::string l = lower(v);

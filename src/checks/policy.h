@@ -22,11 +22,13 @@ struct PolicyCondition {
 
 struct PolicyStatement {
   std::string sid;
-  bool allow = false;  // Effect "Allow" (any case); anything else is a Deny
+  bool allow = false;  // Effect "Allow" (any case)
+  bool deny = false;   // Effect "Deny" (any case); a statement with neither grants and denies nothing
   // Principal / NotPrincipal. Identity policies have neither (has_principal false).
   bool has_principal = false;
   bool not_principal = false;       // NotPrincipal was used instead of Principal
-  bool any_principal = false;       // "*" or {"AWS": "*"} (also inside a list)
+  bool any_principal = false;       // "*", {"AWS": "*"} (also inside a list), an AWS ARN with account "*",
+                                    // {"CanonicalUser": "*"} or {"Federated": "*"}
   std::vector<std::string> aws_principals;      // account ids, account root ARNs, role/user ARNs
   std::vector<std::string> service_principals;  // "dax.amazonaws.com", ...
   std::vector<std::string> other_principals;    // Federated, CanonicalUser values
@@ -58,8 +60,8 @@ bool wildcard_match(std::string_view pattern, std::string_view text);
 bool allows_action(const PolicyStatement& s, std::string_view action);
 
 // Whether an Allow statement grants every action of `service` ("dynamodb"): Action "*",
-// "dynamodb:*" (or any pattern that matches every name of the service, such as "dynamo*:*"), or a
-// NotAction that excludes nothing of that service. False for Deny statements.
+// "dynamodb:*" (or any pattern that matches every name of the service, such as "dynamo*:*" or
+// "dynamo*"), or a NotAction that excludes nothing of that service. False for Deny statements.
 bool allows_all_actions_of(const PolicyStatement& s, std::string_view service);
 
 // Whether the statement applies to every resource: Resource "*" (or "arn:*", or an ARN whose
@@ -89,10 +91,16 @@ std::vector<const PolicyCondition*> restricting_conditions(const PolicyStatement
 
 // Allow statements whose principal is anyone ("*", {"AWS": "*"}, an ARN with account "*", or
 // NotPrincipal) and that carry no restricting condition: the grants open to every AWS account.
+// An Allow is not open when a Deny statement of the same document takes it back for everyone
+// outside a known set: a Deny with principal "*" whose actions and resources cover the Allow's and
+// whose only condition is a negated operator (StringNotEquals, StringNotLike, ArnNotEquals,
+// ArnNotLike, IgnoreCase/IfExists forms) with specific values on a restricting key (e.g.
+// StringNotEquals aws:PrincipalAccount 111122223333), or that has no condition at all.
 std::vector<const PolicyStatement*> public_allow_statements(const PolicyDocument& doc);
 
 // Accounts named by Allow statements, as principals (12-digit ids, or the account of an IAM ARN)
-// or in the values of account/ARN restricting conditions. Sorted, without duplicates. Service
+// or in the values of account/ARN restricting conditions, and the accounts a "Deny everyone
+// else" statement (see public_allow_statements) lets through. Sorted, without duplicates. Service
 // principals are not accounts and are left out.
 std::vector<std::string> named_accounts(const PolicyDocument& doc);
 
@@ -100,13 +108,23 @@ std::vector<std::string> named_accounts(const PolicyDocument& doc);
 // role/user ARN give "111122223333"; anything else (a wildcard, a name) gives "".
 std::string principal_account(std::string_view principal);
 
-// kms:ViaService values of the Allow statements that test the key with a positive operator,
+// kms:ViaService values of the Allow statements that test the key with a positive operator
+// (StringEquals, StringLike, their IgnoreCase/IfExists/ForAnyValue: forms: a service's calls always
+// carry the key, so IfExists limits them as much),
 // in the order written, without duplicates (lower case). `limited` is set when at least one
 // Allow statement that grants a key-use action (kms:Decrypt, Encrypt, GenerateDataKey*,
 // ReEncrypt*, CreateGrant, DescribeKey or kms:*) has such a condition.
+// `denials` lists the Deny statements for principal "*" whose only condition refuses a key-use
+// action unless kms:ViaService is one of their values (negated operator StringNotEquals or
+// StringNotLike, also IfExists/IgnoreCase forms): every service a caller needs must be among them.
+struct ViaServiceDenial {
+  std::string statement;              // describe_statement()
+  std::vector<std::string> services;  // lower case, as written
+};
 struct ViaServiceUse {
   std::vector<std::string> services;
   bool limited = false;
+  std::vector<ViaServiceDenial> denials;
 };
 ViaServiceUse via_service_values(const PolicyDocument& doc);
 

@@ -124,7 +124,7 @@ TEST(Policy, FindsGrantsOpenToEveryAccount) {
       {"Sid": "NotPrincipal", "Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*"},
       {"Sid": "Deploy", "Effect": "Allow", "Principal": "*", "Action": "kms:*",
        "Condition": {"StringEquals": {"kms:CallerAccount": "${?AWS::AccountId is known only at deploy time}"}}},
-      {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:*"}]})");
+      {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "kms:ScheduleKeyDeletion"}]})");
   std::vector<std::string> open;
   for (const PolicyStatement* s : public_allow_statements(doc)) open.push_back(s->sid);
   EXPECT_EQ(open, (std::vector<std::string>{"Open", "ViaOnly", "IfExists", "WildAccount", "WildArn", "NotPrincipal"}));
@@ -158,6 +158,134 @@ TEST(Policy, CollectsViaServiceValues) {
   EXPECT_TRUE(via.limited);
   EXPECT_EQ(via.services, (std::vector<std::string>{"elasticache.eu-west-1.amazonaws.com", "dax.eu-west-1.amazonaws.com"}));
   EXPECT_FALSE(via_service_values(parsed(R"({"Statement": {"Effect": "Allow", "Action": "kms:*"}})")).limited);
+}
+
+TEST(Policy, SurvivesNastyInput) {
+  PolicyDocument doc;
+  for (const char* bad : {"{\"Statement\": null}", "{\"Statement\": [null]}",
+                          "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": null}}}",
+                          "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": [[\"*\"]]}}}",
+                          "{\"Statement\": {\"Effect\": \"Allow\", \"Resource\": {}}}",
+                          "{\"Statement\": {\"Effect\": \"Allow\", \"Condition\": {\"StringEquals\": {\"k\": {\"x\": 1}}}}}",
+                          "{\"Statement\": {\"Effect\": [\"Allow\"]}}", "{\"Statement\": [{}], \"x\": \"\xff\xfe\"}",
+                          "{\"Statement\": [{\"Effect\": \"Allow\"}]", "\"Statement\"", "null", "{\"Statement\": \"*\"}"}) {
+    EXPECT_NE(parse_policy(bad, doc), "") << bad;
+    EXPECT_TRUE(doc.statements.empty()) << bad;
+  }
+  // Embedded NUL, huge numbers, empty lists and an empty Statement list parse without harm.
+  EXPECT_NE(parse_policy(std::string("{\"Statement\": []}\0garbage", 25), doc), "");
+  EXPECT_EQ(parse_policy(R"({"Statement": []})", doc), "");
+  EXPECT_TRUE(public_allow_statements(doc).empty());
+  EXPECT_NE(parse_policy(R"({"Statement": {"Effect": "Allow", "Principal": {"AWS": 1e400}, "Action": []}})", doc), "");
+  // A number too big for an account id either fails to parse or is no account; it never crashes.
+  parse_policy(R"({"Statement": {"Effect": "Allow", "Principal": {"AWS": 99999999999999999999}}})", doc);
+  EXPECT_TRUE(named_accounts(doc).empty());
+  EXPECT_EQ(parse_policy(R"({"Statement": {"Effect": "Allow", "Action": [], "Resource": []}})", doc), "");
+  ASSERT_EQ(doc.statements.size(), 1u);
+  EXPECT_FALSE(allows_all_actions_of(doc.statements[0], "dynamodb"));
+  EXPECT_FALSE(applies_to_all_resources(doc.statements[0]));
+  EXPECT_EQ(principal_account(""), "");
+  EXPECT_EQ(principal_account("arn:aws:iam::12345678901x:root"), "");
+  // Pathological wildcards stay fast.
+  EXPECT_FALSE(wildcard_match(std::string(2000, '*') + "b", std::string(5000, 'a')));
+}
+
+TEST(Policy, StarInOtherPrincipalKindsIsAnyone) {
+  const PolicyDocument doc = parsed(R"({"Statement": [
+      {"Effect": "Allow", "Principal": {"CanonicalUser": "*"}, "Action": "kms:*"},
+      {"Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": "kms:*"},
+      {"Effect": "Allow", "Principal": {"Service": "dax.amazonaws.com"}, "Action": "kms:*"}]})");
+  EXPECT_TRUE(doc.statements[0].any_principal);
+  EXPECT_TRUE(doc.statements[1].any_principal);
+  EXPECT_EQ(public_allow_statements(doc).size(), 2u);
+  // NotPrincipal "*" leaves out everyone: it grants nothing.
+  EXPECT_TRUE(public_allow_statements(parsed(R"({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": "*"},
+      "Action": "kms:*"}})")).empty());
+}
+
+TEST(Policy, ServicePatternsWithoutColon) {
+  const PolicyDocument doc = parsed(R"({"Statement": [
+      {"Effect": "Allow", "Action": "dynamo*", "Resource": "*"},
+      {"Effect": "Allow", "Action": ["d*"], "Resource": "*"},
+      {"Effect": "Allow", "Action": "dynamodb*Item", "Resource": "*"},
+      {"Effect": "Allow", "NotAction": "dynamo*", "Resource": "*"},
+      {"Effect": "Allow", "NotAction": "*Item", "Resource": "*"},
+      {"Effect": "Allow", "NotAction": "iam*", "Resource": "*"},
+      {"Effect": "Allow", "Action": "**", "Resource": "*"},
+      {"Effect": "Allow", "Action": "dynamodb:?", "Resource": "*"}]})");
+  const auto& s = doc.statements;
+  EXPECT_TRUE(allows_all_actions_of(s[0], "dynamodb"));
+  EXPECT_FALSE(allows_all_actions_of(s[0], "dax"));
+  EXPECT_TRUE(allows_all_actions_of(s[1], "dynamodb"));
+  EXPECT_TRUE(allows_all_actions_of(s[1], "dax"));
+  EXPECT_FALSE(allows_all_actions_of(s[2], "dynamodb"));
+  EXPECT_FALSE(allows_all_actions_of(s[3], "dynamodb"));
+  EXPECT_TRUE(allows_all_actions_of(s[3], "dax"));
+  EXPECT_FALSE(allows_all_actions_of(s[4], "dynamodb"));
+  EXPECT_TRUE(allows_all_actions_of(s[5], "dynamodb"));
+  EXPECT_TRUE(allows_all_actions_of(s[6], "dynamodb"));
+  EXPECT_FALSE(allows_all_actions_of(s[7], "dynamodb"));
+}
+
+TEST(Policy, DenyForEveryoneElseBoundsAnOpenAllow) {
+  auto open_sids = [](const std::string& json) {
+    PolicyDocument doc;
+    EXPECT_EQ(parse_policy(json, doc), "") << json;
+    std::vector<std::string> out;
+    for (const PolicyStatement* s : public_allow_statements(doc)) out.push_back(s->sid);
+    return out;
+  };
+  const std::string allow = R"({"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"})";
+  auto with = [&](const std::string& deny) { return R"({"Statement": [)" + allow + ", " + deny + "]}"; };
+  const std::vector<std::string> open{"Open"};
+  // Bounded: the Deny takes the grant back from every account but one.
+  EXPECT_TRUE(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+      "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}})")).empty());
+  EXPECT_TRUE(open_sids(with(R"({"Effect": "deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": "*",
+      "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-abc123"}}})")).empty());
+  EXPECT_TRUE(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"})")).empty());
+  // Not bounded: Deny narrower in actions, wildcard value, positive operator, extra condition,
+  // NotPrincipal, a missing Effect (neither Allow nor Deny).
+  EXPECT_EQ(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+      "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}})")), open);
+  EXPECT_EQ(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+      "Condition": {"StringNotLike": {"aws:PrincipalAccount": "*"}}})")), open);
+  EXPECT_EQ(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+      "Condition": {"StringEquals": {"aws:PrincipalAccount": "111122223333"}}})")), open);
+  EXPECT_EQ(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+      "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}, "Bool": {"aws:SecureTransport": "false"}}})")), open);
+  EXPECT_EQ(open_sids(with(R"({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+      "Condition": {"StringNotEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}})")), open);
+  EXPECT_EQ(open_sids(with(R"({"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"})")), open);
+  EXPECT_EQ(open_sids(with(R"({"Principal": "*", "Action": "kms:*", "Resource": "*"})")), open);
+  // The accounts a Deny lets through are named.
+  PolicyDocument doc;
+  ASSERT_EQ(parse_policy(with(R"({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+      "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ["111122223333", "222233334444"]}}})"), doc), "");
+  EXPECT_EQ(named_accounts(doc), (std::vector<std::string>{"111122223333", "222233334444"}));
+}
+
+TEST(Policy, CollectsViaServiceDenials) {
+  const PolicyDocument doc = parsed(R"({"Statement": [
+      {"Sid": "OnlyThroughElastiCache", "Effect": "Deny", "Principal": "*", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+       "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"kms:ViaService": "ElastiCache.eu-west-1.amazonaws.com"}}},
+      {"Effect": "Deny", "Principal": "*", "Action": "kms:ScheduleKeyDeletion",
+       "Condition": {"StringNotEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}},
+      {"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt",
+       "Condition": {"StringNotEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}, "Bool": {"aws:ViaAWSService": "false"}}}]})");
+  const ViaServiceUse via = via_service_values(doc);
+  ASSERT_EQ(via.denials.size(), 1u);
+  EXPECT_EQ(via.denials[0].statement, "statement \"OnlyThroughElastiCache\"");
+  EXPECT_EQ(via.denials[0].services, (std::vector<std::string>{"elasticache.eu-west-1.amazonaws.com"}));
+  EXPECT_FALSE(via.limited);
+}
+
+TEST(Policy, ViaServiceIfExistsLimitsUse) {
+  const ViaServiceUse via = via_service_values(parsed(R"({"Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+       "Condition": {"StringEqualsIfExists": {"kms:ViaService": "elasticache.eu-west-1.amazonaws.com"}}}]})"));
+  EXPECT_TRUE(via.limited);
+  EXPECT_EQ(via.services, (std::vector<std::string>{"elasticache.eu-west-1.amazonaws.com"}));
 }
 
 }  // namespace

@@ -32,6 +32,13 @@ const RouteTable* explicit_table(const Inventory& inv, const std::string& subnet
   return nullptr;
 }
 
+const RouteTable* table_with_unknown_associations(const Inventory& inv, const Resource& from) {
+  for (const RouteTable& t : inv.route_tables()) {
+    if (!t.deleted && same_scope(t, from) && t.subnet_ids.is_unknown()) return &t;
+  }
+  return nullptr;
+}
+
 const RouteTable* main_table(const Inventory& inv, const std::string& vpc, const Resource& from) {
   for (const RouteTable& t : inv.route_tables()) {
     if (t.deleted || !same_scope(t, from)) continue;
@@ -58,16 +65,25 @@ Verdict judge_table(const RouteTable& t, const std::string& subnet, const char* 
     return {Verdict::kUnknown, fmt::format("the routes of {} ({} of {}) are unknown: {}", t.id, how, subnet,
                                            t.routes.is_unknown() ? t.routes.reason() : "not reported")};
   }
+  Verdict unresolved;
   for (const Route& r : t.routes.value()) {
-    if (!r.gateway_id.is_known() || !r.gateway_id.value().starts_with("igw-")) continue;
     const bool v4 = r.destination_cidr.is_known() && r.destination_cidr.value() == "0.0.0.0/0";
     const bool v6 = r.destination_ipv6_cidr.is_known() && r.destination_ipv6_cidr.value() == "::/0";
-    if (v4 || v6) {
+    const bool igw = r.gateway_id.is_known() && r.gateway_id.value().starts_with("igw-");
+    if (igw && (v4 || v6)) {
       return {Verdict::kPublic, fmt::format("{} routes {} to {} through {} ({})", subnet,
                                             v4 ? "0.0.0.0/0" : "::/0", r.gateway_id.value(), t.id, how)};
     }
+    // A default route whose target is unresolved, or an internet gateway route whose destination
+    // is, may make the subnet public: never report private on it.
+    const bool any_destination_unknown = r.destination_cidr.is_unknown() || r.destination_ipv6_cidr.is_unknown();
+    if (unresolved.kind == Verdict::kPrivate && (((v4 || v6) && r.gateway_id.is_unknown()) ||
+                                                 (igw && !v4 && !v6 && any_destination_unknown))) {
+      unresolved = {Verdict::kUnknown, fmt::format("a route of {} ({} of {}) has an unresolved {}", t.id, how, subnet,
+                                                   igw ? "destination" : "target")};
+    }
   }
-  return {};
+  return unresolved;
 }
 }  // namespace
 
@@ -109,6 +125,10 @@ ATREST_CHECK("dax-private-subnets") {
       Verdict v;
       if (const RouteTable* t = explicit_table(inv, subnet, c)) {
         v = judge_table(*t, subnet, "explicitly associated");
+      } else if (const RouteTable* t = table_with_unknown_associations(inv, c)) {
+        // The subnet may be associated with that table rather than use the main one.
+        v = {Verdict::kUnknown, fmt::format("the subnet associations of route table {} are unknown ({}), so the table "
+                                            "{} uses cannot be told", t->id, t->subnet_ids.reason(), subnet)};
       } else {
         std::string vpc = group->vpc_id.is_known() ? group->vpc_id.value() : std::string();
         if (vpc.empty()) {

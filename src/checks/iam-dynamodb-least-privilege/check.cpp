@@ -3,6 +3,8 @@
 // IamPolicy resources; inline policies of roles are judged on their role.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/check.h"
 #include "checks/policy.h"
 
@@ -14,6 +16,17 @@ struct Judgement {
   std::vector<std::string> unreadable;
 };
 
+// Whether the document denies every action of `service` on every resource without condition:
+// then no Allow of the same document grants any of it.
+bool denied_everywhere(const PolicyDocument& doc, std::string_view service) {
+  return std::any_of(doc.statements.begin(), doc.statements.end(), [&](const PolicyStatement& s) {
+    if (!s.deny || !s.conditions.empty() || s.not_resource || !applies_to_all_resources(s)) return false;
+    PolicyStatement as_allow = s;  // the action test is the same for a Deny's actions
+    as_allow.allow = true;
+    return allows_all_actions_of(as_allow, service);
+  });
+}
+
 void judge_document(const std::string& name, const std::string& json, Judgement& out) {
   PolicyDocument doc;
   if (std::string err = parse_policy(json, doc); !err.empty()) {
@@ -23,8 +36,8 @@ void judge_document(const std::string& name, const std::string& json, Judgement&
   for (const PolicyStatement& s : doc.statements) {
     if (!applies_to_all_resources(s)) continue;
     std::vector<std::string> services;
-    if (allows_all_actions_of(s, "dynamodb")) services.push_back("dynamodb:*");
-    if (allows_all_actions_of(s, "dax")) services.push_back("dax:*");
+    if (allows_all_actions_of(s, "dynamodb") && !denied_everywhere(doc, "dynamodb")) services.push_back("dynamodb:*");
+    if (allows_all_actions_of(s, "dax") && !denied_everywhere(doc, "dax")) services.push_back("dax:*");
     if (services.empty()) continue;
     out.problems.push_back(fmt::format("{} {} allows {} on every resource ({}{})", name, describe_statement(doc, s),
                                        fmt::join(services, " and "), s.not_action ? "NotAction " : "Action ",

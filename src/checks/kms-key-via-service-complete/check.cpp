@@ -15,9 +15,16 @@ namespace {
 // Whether a kms:ViaService value (a pattern under StringLike) covers the service endpoint in
 // the region, or in any region when the region is not known.
 bool names_service(const std::vector<std::string>& values, std::string_view service, const std::string* region) {
+  // China Regions' endpoints end in amazonaws.com.cn.
+  const auto endpoint = [&](std::string_view r) {
+    return fmt::format("{}.{}.amazonaws.com{}", service, r, r.starts_with("cn-") ? ".cn" : "");
+  };
   return std::any_of(values.begin(), values.end(), [&](const std::string& v) {
-    if (region != nullptr) return wildcard_match(v, fmt::format("{}.{}.amazonaws.com", service, *region));
-    return v.starts_with(std::string(service) + ".") && v.ends_with(".amazonaws.com");
+    if (region != nullptr) return wildcard_match(v, endpoint(*region));
+    // Region not known: a literal endpoint of the service, or a pattern covering it in some Region.
+    return (v.starts_with(std::string(service) + ".") &&
+            (v.ends_with(".amazonaws.com") || v.ends_with(".amazonaws.com.cn"))) ||
+           wildcard_match(v, endpoint("us-east-1"));
   });
 }
 
@@ -54,8 +61,30 @@ ATREST_CHECK("kms-key-via-service-complete") {
       return;
     }
     const ViaServiceUse via = via_service_values(doc);
+    // A Deny "unless through these services" must let both ElastiCache endpoints through.
+    std::vector<std::string> blocking;
+    for (const ViaServiceDenial& d : via.denials) {
+      const bool deferred = std::any_of(d.services.begin(), d.services.end(),
+                                        [](const std::string& v) { return v.find("${") != std::string::npos; });
+      if (deferred) continue;
+      const bool e = names_service(d.services, "elasticache", k.region), x = names_service(d.services, "dax", k.region);
+      if (!(e && x)) {
+        blocking.push_back(fmt::format("{} denies key use unless kms:ViaService is {} (missing {})", d.statement,
+                                       fmt::join(d.services, ", "), !e && !x ? "elasticache and dax" : e ? "dax" : "elasticache"));
+      }
+    }
+    if (!blocking.empty()) {
+      const std::string region = k.region != nullptr ? *k.region : std::string("REGION");
+      ctx.fail(k, fmt::format("The key policy blocks what ElastiCache ({}) needs: {}; both elasticache.{}.amazonaws.com "
+                              "and dax.{}.amazonaws.com must be allowed.", users, fmt::join(blocking, "; "), region, region),
+               policy);
+      return;
+    }
     if (!via.limited) {
-      ctx.pass(k, fmt::format("The key policy does not limit use with kms:ViaService (key used by {}).", users),
+      ctx.pass(k, via.denials.empty()
+                      ? fmt::format("The key policy does not limit use with kms:ViaService (key used by {}).", users)
+                      : fmt::format("The key policy denies use outside named services only with lists that include "
+                                    "both elasticache and dax (key used by {}).", users),
                policy);
       return;
     }
