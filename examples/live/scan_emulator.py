@@ -1,7 +1,15 @@
 #!/usr/bin/env python3
 """The live part of the README demo: starts a local AWS emulator (moto, behind the test suite's
-proxy, which also serves the three calls moto lacks), seeds a small demo account in us-east-1
-and eu-west-1, runs `atrest scan --aws` against it, and stops the emulator.
+proxy, which also serves the calls moto lacks: DAX subnet groups, serverless caches, user groups,
+AWS Backup selections), seeds a small demo account in us-east-1 and eu-west-1, runs
+`atrest scan --aws` against it, and stops the emulator.
+
+The demo account (tests/live/seed.py seed_demo): tables, DAX clusters, caches and KMS keys in every
+configuration the checks tell apart, plus the account-level data of the newer checks: a VPC per
+region (public subnets and a DynamoDB endpoint in us-east-1, private subnets without one in
+eu-west-1), a multi-region trail with advanced event selectors, a Config recorder in us-east-1
+only, an AWS Backup plan selecting tables by tag and by ARN, scalable targets, a DAX role with a
+broad inline policy and a key whose policy lets anyone decrypt.
 
     python3 examples/live/scan_emulator.py build/release/src/atrest [extra atrest args...]
 

@@ -6,6 +6,12 @@ variable "engine" {
   type = string
 }
 
+# Without one the group lands in the subnet group named default (the default VPC).
+variable "subnets" {
+  type    = string
+  default = null
+}
+
 variable "kms_key_id" {
   type    = string
   default = null
@@ -19,6 +25,7 @@ resource "aws_elasticache_replication_group" "this" {
   num_cache_clusters         = 2
   automatic_failover_enabled = true
   kms_key_id                 = var.kms_key_id
+  subnet_group_name          = var.subnets
   transit_encryption_enabled = true
   transit_encryption_mode    = var.engine == "valkey" ? "required" : "preferred"
 }
