@@ -8,18 +8,20 @@ It listens on 127.0.0.1 (port 0 unless --port is given), forwards every request 
 upstream moto verbatim (method, path, headers, body; hop-by-hop headers and Content-Length are
 recomputed) and, in between:
 
-* answers the three operations moto 5.2.1 lacks from fixtures kept in proxy state per
+* answers the operations moto 5.2.1 lacks from fixtures kept in proxy state per
   (account, region): DAX DescribeSubnetGroups (JSON 1.1), ElastiCache DescribeServerlessCaches
-  and DescribeUserGroups (query XML, model-correct for botocore 1.43.11), with pagination
-  (MaxResults/NextToken, MaxRecords/Marker) and the model's not-found errors;
+  and DescribeUserGroups (query XML, model-correct for botocore 1.43.11), AWS Backup
+  ListBackupSelections and GetBackupSelection (REST-JSON; the plans themselves are moto's), with
+  pagination (MaxResults/NextToken, MaxRecords/Marker, maxResults/nextToken) and the model's
+  not-found errors;
 * injects faults according to rules matched on service / operation / region / account;
 * adds a global latency to every AWS call (benchmarks);
 * records every AWS call (service, operation, region, account, status, action).
 
 Each request is classified from its SigV4 Authorization header: the credential scope
 `<AKID>/<date>/<region>/<service>/aws4_request` gives the service, region and access key; the
-operation is the part of X-Amz-Target after the last '.' (JSON protocols) or Action= in the
-form body or query string (query / ec2 protocols).
+operation is the part of X-Amz-Target after the last '.' (JSON protocols), Action= in the
+form body or query string (query / ec2 protocols), or the method and path (REST: AWS Backup).
 
 Accounts are resolved as moto resolves them: the x-moto-account-id header, else the account
 the access key belongs to in moto (learned from AssumeRole answers passing through the proxy,
@@ -33,7 +35,7 @@ Control API (JSON, same port, under /__proxy/; answers are JSON):
   GET  /__proxy/rules      -> {"rules": [RULE + {"fired": n, "matched": n}, ...]}
   POST /__proxy/fixtures   {"account": "123456789012", "region": "us-east-1",
                             "dax_subnet_groups": [...], "serverless_caches": [...],
-                            "user_groups": [...], "replace": true}
+                            "user_groups": [...], "backup_selections": [...], "replace": true}
                            (or {"fixtures": [that, ...]}; the lists are API-shaped items;
                            replace=false appends; lists not named are left alone)
   GET  /__proxy/fixtures   -> {"<account>/<region>": {"dax_subnet_groups": [...], ...}}
@@ -70,6 +72,11 @@ RULE: {"service": "dax", "operation": "DescribeClusters", "region": "*", "accoun
     delay         wait ms, then forward [ms=1000]
     truncate      forward, send the original Content-Length but only half the body, then
                   close [hang_ms=0: wait this long before closing]
+    pages         serve moto's complete answer in pages of `size` items (for lists moto does not
+                  page): the lists named by `lists` (all sliced by the same window) lose the items
+                  outside it, and a token (`token`: NextToken, Marker for query XML, nextToken for
+                  ec2) tells the offset of the next page; query XML also gets IsTruncated
+                  [size=1, lists (required), token]
     repeat_token  forward, then set the response's pagination token (NextToken, Marker,
                   NextMarker, LastEvaluatedTableName, nextToken) to the request's token, or to
                   "LOOP" when the request had none, so that a naive client loops forever.
@@ -94,6 +101,7 @@ import time
 import traceback
 import urllib.parse
 import uuid
+import xml.etree.ElementTree as ET
 import zlib
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -180,6 +188,7 @@ class Call:
                 self.protocol = "query"
             else:
                 self.protocol = "rest"
+                self.operation = rest_operation(self.service, method, self.path)
 
     @property
     def is_aws(self) -> bool:
@@ -229,6 +238,31 @@ class Call:
                 pairs = urllib.parse.parse_qsl(self.query, keep_blank_values=True)
                 self.query = urllib.parse.urlencode([(k, v) for k, v in pairs if k != key])
                 self.target = self.path + ("?" + self.query if self.query else "")
+
+
+# REST-JSON operations (AWS Backup) named from method and path, as the service model routes them.
+REST_ROUTES = {
+    "backup": [
+        ("GET", re.compile(r"^/backup/plans/?$"), "ListBackupPlans"),
+        ("PUT", re.compile(r"^/backup/plans/?$"), "CreateBackupPlan"),
+        ("GET", re.compile(r"^/backup/plans/[^/]+/selections/?$"), "ListBackupSelections"),
+        ("PUT", re.compile(r"^/backup/plans/[^/]+/selections/?$"), "CreateBackupSelection"),
+        ("GET", re.compile(r"^/backup/plans/[^/]+/selections/[^/]+/?$"), "GetBackupSelection"),
+        ("GET", re.compile(r"^/backup/plans/[^/]+/?$"), "GetBackupPlan"),
+        ("DELETE", re.compile(r"^/backup/plans/[^/]+/?$"), "DeleteBackupPlan"),
+    ],
+}
+
+
+def rest_operation(service: str | None, method: str, path: str) -> str:
+    for m, pattern, name in REST_ROUTES.get(service or "", []):
+        if m == method and pattern.match(path):
+            return name
+    return ""
+
+
+def path_segments(path: str) -> list[str]:
+    return [urllib.parse.unquote(p) for p in path.strip("/").split("/")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,6 +326,10 @@ def error_response(call: Call, code: str, message: str, status: int, sender: boo
         if call.service == "dynamodb":
             headers.append(("x-amz-crc32", _crc32(body)))
         return Response(status, headers, body)
+    if call.protocol == "rest":
+        body = json.dumps({"Code": code, "Message": message}).encode()
+        return Response(status, [("Content-Type", "application/json"), ("x-amzn-RequestId", rid),
+                                 ("X-Amzn-ErrorType", code)], body)
     if call.protocol == "ec2":
         body = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -418,11 +456,13 @@ def query_response(call: Call, result_xml: str) -> Response:
 # ---------------------------------------------------------------------------------------------
 # Proxy state
 
-FIXTURE_KINDS = ("dax_subnet_groups", "serverless_caches", "user_groups")
+FIXTURE_KINDS = ("dax_subnet_groups", "serverless_caches", "user_groups", "backup_selections")
 FIXTURE_OPS = {
     ("dax", "describesubnetgroups"): "dax_subnet_groups",
     ("elasticache", "describeserverlesscaches"): "serverless_caches",
     ("elasticache", "describeusergroups"): "user_groups",
+    ("backup", "listbackupselections"): "backup_selections",
+    ("backup", "getbackupselection"): "backup_selections",
 }
 
 
@@ -638,6 +678,12 @@ class State:
         elif kind == "dax_subnet_groups":
             if not item.get("SubnetGroupName"):
                 raise ValueError("a DAX subnet group needs SubnetGroupName")
+        elif kind == "backup_selections":
+            if not item.get("BackupPlanId") or not item.get("SelectionName"):
+                raise ValueError("a backup selection needs BackupPlanId and SelectionName")
+            item.setdefault("SelectionId", str(uuid.uuid5(uuid.NAMESPACE_URL, item["BackupPlanId"] + "/" + item["SelectionName"])))
+            item.setdefault("IamRoleArn", f"arn:aws:iam::{account}:role/service-role/AWSBackupDefaultServiceRole")
+            item.setdefault("CreationDate", 1795624685.0)
         return item
 
     def fixture_items(self, kind: str, account: str, region: str) -> list[dict]:
@@ -677,7 +723,55 @@ class State:
 
 
 ACTIONS = {"throttle", "status500", "access_denied", "error", "html", "reset", "hang", "delay",
-           "truncate", "repeat_token"}
+           "truncate", "repeat_token", "pages"}
+PAGE_TOKEN = "PROXYPAGE-"
+
+
+def paginate_response(call: Call, resp: Response, rule: dict, offset: int) -> None:
+    """Keeps items [offset, offset + size) of each list in rule["lists"] and adds the next token."""
+    if resp.status != 200:
+        return
+    size = max(1, int(rule.get("size", 1)))
+    lists = rule.get("lists") or []
+    lists = [lists] if isinstance(lists, str) else lists
+    more = False
+    if call.protocol in ("json", "rest"):
+        payload = json.loads(resp.body.decode("utf-8"))
+        for name in lists:
+            items = payload.get(name)
+            if isinstance(items, list):
+                more = more or len(items) > offset + size
+                payload[name] = items[offset:offset + size]
+        key = rule.get("token") or "NextToken"
+        payload.pop(key, None)
+        if more:
+            payload[key] = f"{PAGE_TOKEN}{offset + size}"
+        resp.body = json.dumps(payload).encode()
+        if resp.get_header("x-amz-crc32") is not None:
+            resp.set_header("x-amz-crc32", _crc32(resp.body))
+        return
+    root = ET.fromstring(resp.body)
+    ns = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    body = root.find(f"{ns}{call.operation}Result")
+    body = root if body is None else body
+    for name in lists:
+        el = body.find(f"{ns}{name}")
+        if el is None:
+            continue
+        items = list(el)
+        more = more or len(items) > offset + size
+        for i, item in enumerate(items):
+            if not offset <= i < offset + size:
+                el.remove(item)
+    key = rule.get("token") or ("nextToken" if call.protocol == "ec2" else "Marker")
+    for old in body.findall(f"{ns}{key}"):
+        body.remove(old)
+    if more:
+        ET.SubElement(body, f"{ns}{key}").text = f"{PAGE_TOKEN}{offset + size}"
+    truncated = body.find(f"{ns}IsTruncated")
+    if truncated is not None:
+        truncated.text = "true" if more else "false"
+    resp.body = ET.tostring(root, encoding="utf-8")
 RESET_WHAT = ("calls", "rules", "fixtures", "latency", "accounts")
 
 
@@ -687,7 +781,7 @@ def fault_error(call: Call, rule: dict) -> Response:
     if action == "throttle":
         if p == "ec2":
             code, status = "RequestLimitExceeded", 503
-        elif p == "json":
+        elif p in ("json", "rest"):
             code = "TooManyRequestsException" if call.service == "organizations" else "ThrottlingException"
             status = 400
         else:
@@ -696,7 +790,7 @@ def fault_error(call: Call, rule: dict) -> Response:
     elif action == "status500":
         if p == "ec2":
             code = "InternalError"
-        elif p == "json":
+        elif p in ("json", "rest"):
             code = "InternalServerError" if call.service == "dynamodb" else "InternalFailure"
         else:
             code = "InternalFailure"
@@ -706,6 +800,8 @@ def fault_error(call: Call, rule: dict) -> Response:
             code, status = "UnauthorizedOperation", 403
         elif p == "json":
             code, status = "AccessDeniedException", 400
+        elif p == "rest":
+            code, status = "AccessDeniedException", 403
         else:
             code, status = "AccessDenied", 403
         msg = (f"User: arn:aws:iam::{DEFAULT_ACCOUNT}:user/scanner is not authorized to perform: "
@@ -760,9 +856,39 @@ def _page(call: Call, kind: str, items: list, limit_key: str, token_key: str, de
     return page, nxt
 
 
+SELECTION_KEYS = ("SelectionName", "IamRoleArn", "Resources", "ListOfTags", "NotResources", "Conditions")
+
+
+def answer_backup_selections(call: Call, items: list) -> Response:
+    """ListBackupSelections / GetBackupSelection (REST-JSON, botocore 1.43.11 shapes)."""
+    seg = path_segments(call.path)  # backup, plans, PLAN, selections[, SELECTION]
+    plan = seg[2] if len(seg) > 2 else ""
+    items = [i for i in items if i["BackupPlanId"] == plan]
+    if call.operation == "GetBackupSelection":
+        sel = seg[4] if len(seg) > 4 else ""
+        for i in items:
+            if i["SelectionId"] == sel:
+                return json_response(call, {"BackupSelection": {k: i[k] for k in SELECTION_KEYS if k in i},
+                                            "SelectionId": i["SelectionId"], "BackupPlanId": plan,
+                                            "CreationDate": i["CreationDate"]})
+        return error_response(call, "ResourceNotFoundException", f"Selection {sel} not found", 404)
+    r = _page(call, "backup_selections", items, "maxResults", "nextToken", 1000)
+    if isinstance(r, Response):
+        return r
+    page, nxt = r
+    payload: dict = {"BackupSelectionsList": [
+        {"SelectionId": i["SelectionId"], "SelectionName": i["SelectionName"], "BackupPlanId": plan,
+         "CreationDate": i["CreationDate"], "IamRoleArn": i["IamRoleArn"]} for i in page]}
+    if nxt:
+        payload["NextToken"] = nxt
+    return json_response(call, payload)
+
+
 def answer_fixture(state: State, call: Call, kind: str, account: str) -> Response:
     region = call.region or "us-east-1"
     items = state.fixture_items(kind, account, region)
+    if kind == "backup_selections":
+        return answer_backup_selections(call, items)
     if kind == "dax_subnet_groups":
         names = call.params_list("SubnetGroupNames")
         if names:
@@ -819,7 +945,7 @@ XML_OUT_TOKENS = ("NextToken", "Marker", "NextMarker", "nextToken")
 def rewrite_token(call: Call, resp: Response, token: str) -> None:
     if resp.status != 200:
         return
-    if call.protocol == "json":
+    if call.protocol in ("json", "rest"):
         try:
             payload = json.loads(resp.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
@@ -828,7 +954,8 @@ def rewrite_token(call: Call, resp: Response, token: str) -> None:
             return
         key = next((k for k in JSON_OUT_TOKENS if k in payload), None)
         if key is None:
-            key = {"dynamodb": "LastEvaluatedTableName", "kms": "NextMarker"}.get(call.service or "", "NextToken")
+            key = {"dynamodb": "LastEvaluatedTableName" if call.operation == "ListTables" else "NextToken",
+                   "kms": "NextMarker"}.get(call.service or "", "NextToken")
         payload[key] = token
         if key == "NextMarker" or "Truncated" in payload:
             payload["Truncated"] = True
@@ -837,6 +964,9 @@ def rewrite_token(call: Call, resp: Response, token: str) -> None:
             resp.set_header("x-amz-crc32", _crc32(resp.body))
         return
     text = resp.body.decode("utf-8", "replace")
+    # IAM pages say whether more follow (IsTruncated) besides the Marker
+    text = re.sub(r"<IsTruncated>false</IsTruncated>", "<IsTruncated>true</IsTruncated>", text)
+    resp.body = text.encode()
     esc = _xml_escape(token)
     for tag in XML_OUT_TOKENS:
         pat = re.compile(rf"<{tag}\s*/>|<{tag}>[^<]*</{tag}>")
@@ -1113,6 +1243,7 @@ class Handler(BaseHTTPRequestHandler):
         if action == "delay":
             time.sleep(float(rule.get("ms", 1000)) / 1000.0)
 
+        page_offset = 0
         if call.is_aws:
             with st.lock:
                 lat, jit = st.latency_ms, st.jitter_ms
@@ -1120,6 +1251,9 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(max(0.0, lat + (random.uniform(-jit, jit) if jit else 0.0)) / 1000.0)
             tok_key, tok = call.request_token()
             if tok == LOOP_TOKEN and tok_key:
+                call.strip_token(tok_key)
+            if action == "pages" and tok and tok_key and tok.startswith(PAGE_TOKEN):
+                page_offset = int(tok[len(PAGE_TOKEN):])
                 call.strip_token(tok_key)
         else:
             tok_key, tok = None, None
@@ -1143,6 +1277,8 @@ class Handler(BaseHTTPRequestHandler):
 
         if action == "repeat_token":
             rewrite_token(call, resp, tok if tok else LOOP_TOKEN)
+        if action == "pages":
+            paginate_response(call, resp, rule, page_offset)
         if action == "truncate":
             self.close_connection = True
             self._send(resp, truncate_to=len(resp.body) // 2)

@@ -13,8 +13,13 @@ proven, always by comparing findings:
                       until the retries run out) give ERROR where data was lost and the baseline
                       verdict everywhere else, and never a PASS the baseline does not have;
                       docs/iam-policy.json covers every call; secrets never reach the output;
-                      per-service endpoints and --endpoint-url.
-  PagesScanTest       every resource past the first page of every paged list is judged once.
+                      per-service endpoints and --endpoint-url. The account-level collectors
+                      (tags, resource and key policies, network, IAM, AWS Backup, scalable
+                      targets, trails, Config): each denied or failing gives ERROR/UNKNOWN on what
+                      needed it and an incomplete scan, never a PASS; lists moto answers in one
+                      page are cut into pages by the proxy and still read whole.
+  PagesScanTest       every resource past the first page of every paged list is judged once
+                      (table tags and scalable targets included).
   MultiAccountTest    --role-arn (one, two, one that cannot be assumed) and --organization.
 
 Exit status 77 (CTest: skipped) when moto cannot be imported. The consistency test needs the aws
@@ -69,6 +74,31 @@ SCAN_OPERATIONS = ("dax:DescribeClusters", "dax:DescribeSubnetGroups", "dynamodb
                    "elasticache:DescribeReplicationGroups", "elasticache:DescribeCacheClusters",
                    "elasticache:DescribeServerlessCaches", "kms:ListAliases", "kms:DescribeKey",
                    "kms:GetKeyRotationStatus")
+# The collectors of the account-level data, and a check that must lose its verdicts (ERROR or
+# UNKNOWN, never PASS) when the call is denied; None: no check of the demo depends on it alone.
+NEW_OPERATIONS = {
+    "dynamodb:ListTagsOfResource": "dynamodb-required-tags",
+    "dynamodb:GetResourcePolicy": "dynamodb-resource-policy-restricted",
+    "kms:GetKeyPolicy": "kms-key-policy-restricted",
+    "elasticache:DescribeCacheSubnetGroups": "elasticache-private-subnets",
+    "ec2:DescribeSubnets": None,
+    "ec2:DescribeRouteTables": "dax-private-subnets",
+    "ec2:DescribeVpcEndpoints": "vpc-dynamodb-endpoint",
+    "iam:GetAccountAuthorizationDetails": "dax-iam-role-least-privilege",
+    "backup:ListBackupPlans": "dynamodb-backup-plan",
+    "backup:ListBackupSelections": "dynamodb-backup-plan",
+    "backup:GetBackupSelection": "dynamodb-backup-plan",
+    "application-autoscaling:DescribeScalableTargets": "dynamodb-autoscaling",
+    "cloudtrail:DescribeTrails": "cloudtrail-management-events",
+    "cloudtrail:GetTrailStatus": "cloudtrail-management-events",
+    "cloudtrail:GetEventSelectors": "cloudtrail-dynamodb-data-events",
+    "config:DescribeConfigurationRecorders": "config-recorder-dynamodb",
+    "config:DescribeConfigurationRecorderStatus": "config-recorder-dynamodb",
+}
+# The critical checks seed_demo fails (a disabled key, a key pending deletion, a public table policy
+# and a public key policy).
+CRITICAL_FAILING = ("dynamodb-key-usable,kms-key-not-pending-deletion,dynamodb-resource-policy-restricted,"
+                    "kms-key-policy-restricted,elasticache-key-usable")
 SECRET_KEY = "wJalrXUtnFEMI-K7MDENG-atrestLEAKcanary-secret-0193"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEATRESTleakCANARYsessionTOKEN8827"
 
@@ -154,6 +184,29 @@ def verdicts(findings) -> dict:
     if dups:
         raise AssertionError(f"{len(dups)} findings reported more than once, e.g. {dups[:5]}")
     return out
+
+
+T_SCOPE = "AWS::::Account"
+
+
+def by_scope(findings) -> dict:
+    """verdicts(), with the findings on an account and region keyed by that account and region:
+    a live scan records one scope per region, a snapshot one per saved list (other ids)."""
+    out: dict = {}
+    for f in findings:
+        k = fkey(f)
+        if k[1] == T_SCOPE:
+            k = (k[0], T_SCOPE, "<account and region>", k[3], k[4])
+            out.setdefault(k, set()).add(f["status"])
+        else:
+            out[k] = f["status"]
+    return {k: ("/".join(sorted(v)) if isinstance(v, set) else v) for k, v in out.items()}
+
+
+def first_checks(findings) -> dict:
+    """verdicts() of the eight checks the multi-account seeds describe (the others judge
+    account-level data those accounts do not have)."""
+    return {k: v for k, v in verdicts(findings).items() if k[0] in ALL_CHECKS}
 
 
 def expected_verdicts(expected) -> dict:
@@ -278,36 +331,52 @@ class DemoScanTest(LiveCase):
     def assertOnlyPlaceholderErrors(self, s: Scan, lost: set, types: set, region: str, api: str,
                                     checks: set, account=DEFAULT_ACCOUNT):
         """The findings are the baseline minus `lost` resources' findings plus one ERROR per check
-        on the placeholder '*' of each type in `types`, whose message names `api`."""
+        on the placeholder '*' of each type in `types` (at least the checks in `checks`), whose
+        message names `api`. A verdict that depended on a lost resource (a key's users, the
+        VPCs of the region) may become ERROR or UNKNOWN, never anything else."""
         base = self.base()
         got = verdicts(s.findings)
         want = {k: v for k, v in base.items() if (k[1], k[2], k[4]) not in lost}
-        for t in types:
-            for c in checks:
-                want[(c, t, "*", account, region)] = "ERROR"
-        self.assertEqual(got, want, "\n" + diff(got, want) + "\n" + s.describe())
+        placeholders = {k for k in got if k[1] in types and k[2] == "*" and k[3] == account and k[4] == region}
+        self.assertTrue({(c, t, "*", account, region) for t in types for c in checks} <= placeholders,
+                        f"placeholder findings: {sorted(placeholders)}")
+        for k in placeholders:
+            want[k] = "ERROR"
+        for k, v in got.items():
+            if k in want and v != want[k] and v in ("ERROR", "UNKNOWN") and k not in placeholders:
+                want[k] = v  # a neighbour of a lost resource
+        if got != want:
+            self.fail("\n" + diff(got, want) + "\n" + s.describe())
         for f in s.findings:
-            if f["status"] == "ERROR":
+            if f["status"] == "ERROR" and fkey(f) in placeholders:
                 self.assertIn(api, f["message"], f)
         self.assertFalse(s.summary["complete"], s.describe())
         self.assertTrue(any(api in e for e in s.input_errors), s.input_errors)
 
     # -- 1. demo ---------------------------------------------------------------------------
     def test_01_demo_every_expected_verdict(self):
+        """Every finding of the checks seed_demo covers (seed["checks"]) is expected, and every
+        expected verdict is found. UNKNOWN appears only where moto's data decides it (caveats)."""
         s = self.baseline
-        want = expected_verdicts(self.seed["expected"])
-        got = verdicts(s.findings)
-        self.assertEqual(len(want), 92)
-        self.assertEqual(got, want, "live scan differs from seed_demo's verdicts:\n" + diff(got, want))
+        covered = set(self.seed["checks"])
+        want = {k: v for k, v in expected_verdicts(self.seed["expected"]).items() if k[0] in covered}
+        got = {k: v for k, v in verdicts(s.findings).items() if k[0] in covered}
+        self.assertGreater(len(want), 92)
+        if got != want:
+            self.fail("live scan differs from seed_demo's verdicts:\n" + diff(got, want))
         # the resources are named as AWS names them, ARN included
         arns = {res_key(e["resource"]): e["resource"]["arn"] for e in self.seed["expected"]}
         for f in s.findings:
-            self.assertEqual(f["resource"]["arn"], arns[res_key(f["resource"])], f["resource"])
+            if f["check_id"] in covered and f["resource"]["arn"] is not None:
+                self.assertEqual(f["resource"]["arn"], arns[res_key(f["resource"])], f["resource"])
             self.assertIsNone(f["location"])
         caveats = [e for e in self.seed["expected"] if e.get("caveat")]
         self.assertTrue(caveats)  # the moto-specific cases are among those asserted above
-        self.assertIs(s.summary["complete"], True)
-        self.assertEqual((s.summary["ERROR"], s.summary["UNKNOWN"]), (0, 0))
+        self.assertIs(s.summary["complete"], True, s.input_errors)
+        self.assertEqual(s.summary["ERROR"], 0)
+        unknown = {fkey(f) for f in s.findings if f["status"] == "UNKNOWN"}
+        explained = {fkey(e) for e in self.seed["expected"] if e.get("caveat") and e["status"] == "UNKNOWN"}
+        self.assertEqual(unknown & {k for k in unknown if k[0] in covered} - explained, set())
         self.assertEqual(s.input_errors, [])
         self.assertEqual(s.rc, EXIT_FAILED, s.describe())  # seed_demo has failing checks
         self.assertEqual([i["kind"] for i in s.report["inputs"]], ["aws"])
@@ -319,8 +388,8 @@ class DemoScanTest(LiveCase):
         self.assertIn("scan complete", t.stdout)
         for name in ("t-cmk-disabled", "dax-plain", "rg-redis-plain", "sc-cmk"):
             self.assertIn(name, t.stdout)
-        # nothing fails at critical when dynamodb-key-usable (the one critical check) is skipped
-        ok = self.scan("--fail-on", "critical", "--skip-checks", "dynamodb-key-usable")
+        # nothing fails at critical when the critical checks the demo fails are skipped
+        ok = self.scan("--fail-on", "critical", "--skip-checks", CRITICAL_FAILING)
         self.assertScanRan(ok, EXIT_OK)
 
     def test_03_same_region_twice_is_scanned_once(self):
@@ -328,8 +397,8 @@ class DemoScanTest(LiveCase):
         the region twice nor count its resources twice."""
         s = self.scan(regions=("us-east-1", "us-east-1"))
         self.assertScanRan(s, EXIT_FAILED)
-        want = {k: v for k, v in self.base().items() if k[4] == "us-east-1"}
-        self.assertEqual(verdicts(s.findings), want)
+        want = {k: v for k, v in self.base().items() if k[4] in ("us-east-1", None)}  # None: IAM (global)
+        self.assertEqual(verdicts(s.findings), want, "\n" + diff(verdicts(s.findings), want))
         tables = sum(1 for r in self.seed["resources"] if r["type"] == T_TABLE and r["region"] == "us-east-1")
         self.assertEqual(len(calls(self.env, "dynamodb:ListTables")), 1, "ListTables called more than once")
         self.assertEqual(len(calls(self.env, "dynamodb:DescribeTable")), tables)
@@ -348,28 +417,43 @@ class DemoScanTest(LiveCase):
             self.assertEqual(s.input_errors, [], s.describe())
             self.assertIs(s.summary["complete"], True)
             self.assertEqual(s.report["inputs"][0]["kind"], "snapshot")
-            snap = verdicts(s.findings)
-            live = self.base()
+            snap = by_scope(s.findings)
+            live = by_scope(self.baseline.findings)
             self.assertEqual(snap, live, "the aws CLI snapshot and the live scan disagree "
                                          "(got = snapshot, want = live):\n" + diff(snap, live))
-            arns_live = {fkey(f): f["resource"]["arn"] for f in self.baseline.findings}
-            arns_snap = {fkey(f): f["resource"]["arn"] for f in s.findings}
+            arns_live = {fkey(f): f["resource"]["arn"] for f in self.baseline.findings if f["resource"]["type"] != T_SCOPE}
+            arns_snap = {fkey(f): f["resource"]["arn"] for f in s.findings if f["resource"]["type"] != T_SCOPE}
             self.assertEqual(arns_snap, arns_live)
 
     def dump_with_cli(self, aws: str, root: str) -> None:
-        """One directory per region, aws CLI outputs in it (through the proxy, for the fixtures)."""
+        """One directory per region, aws CLI outputs in it (through the proxy, for the fixtures);
+        IAM (global) at the top. File names follow docs: an output about one resource names it."""
         env = clean_env(self.env)
 
+        def run(region, *args):
+            return subprocess.run([aws, "--endpoint-url", self.env.endpoint, "--region", region, "--output", "json",
+                                   *args], capture_output=True, text=True, env=env, timeout=120)
+
         def cli(region, *args):
-            p = subprocess.run([aws, "--endpoint-url", self.env.endpoint, "--region", region, "--output", "json", *args],
-                               capture_output=True, text=True, env=env, timeout=120)
+            p = run(region, *args)
+            if p.returncode != 0:
+                raise AssertionError(f"aws {' '.join(args)} in {region}: {p.stderr}")
+            return p.stdout
+
+        def policy_or_none(region, *args):
+            """get-resource-policy: a table without a policy answers PolicyNotFoundException; saved
+            as the error, which the reader takes for "no policy"."""
+            p = run(region, *args)
+            if p.returncode != 0 and "PolicyNotFoundException" in p.stderr:
+                return json.dumps({"Error": {"Code": "PolicyNotFoundException", "Message": p.stderr.strip()}})
             if p.returncode != 0:
                 raise AssertionError(f"aws {' '.join(args)} in {region}: {p.stderr}")
             return p.stdout
 
         def save(region, name, text):
-            os.makedirs(os.path.join(root, region), exist_ok=True)
-            with open(os.path.join(root, region, name), "w") as f:
+            d = os.path.join(root, region) if region else root
+            os.makedirs(d, exist_ok=True)
+            with open(os.path.join(d, name), "w") as f:
                 f.write(text)
             return json.loads(text)
 
@@ -379,9 +463,23 @@ class DemoScanTest(LiveCase):
                  ("elasticache-describe-cache-clusters.json", ("elasticache", "describe-cache-clusters",
                                                                "--show-cache-node-info")),
                  ("elasticache-describe-serverless-caches.json", ("elasticache", "describe-serverless-caches")),
-                 ("kms-list-aliases.json", ("kms", "list-aliases"))]
+                 ("elasticache-describe-cache-subnet-groups.json", ("elasticache", "describe-cache-subnet-groups")),
+                 ("kms-list-aliases.json", ("kms", "list-aliases")),
+                 ("ec2-describe-subnets.json", ("ec2", "describe-subnets")),
+                 ("ec2-describe-route-tables.json", ("ec2", "describe-route-tables")),
+                 ("ec2-describe-vpc-endpoints.json", ("ec2", "describe-vpc-endpoints")),
+                 ("application-autoscaling-describe-scalable-targets.json",
+                  ("application-autoscaling", "describe-scalable-targets", "--service-namespace", "dynamodb")),
+                 ("cloudtrail-describe-trails.json", ("cloudtrail", "describe-trails")),
+                 ("config-describe-configuration-recorders.json", ("configservice", "describe-configuration-recorders")),
+                 ("config-describe-configuration-recorder-status.json",
+                  ("configservice", "describe-configuration-recorder-status")),
+                 ("backup-list-backup-plans.json", ("backup", "list-backup-plans"))]
         jobs = []
-        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        # the aws CLI takes about a second a call, most of it starting Python: run many at once
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            iam = pool.submit(cli, "us-east-1", "iam", "get-account-authorization-details",
+                              "--filter", "Role", "LocalManagedPolicy", "User", "Group")
             for region in DEMO_REGIONS:
                 for name, args in lists:
                     jobs.append((region, name, pool.submit(cli, region, *args)))
@@ -392,19 +490,28 @@ class DemoScanTest(LiveCase):
                 text = fut.result()
                 if name is None:
                     for t in json.loads(text)["TableNames"]:
+                        arn = f"arn:aws:dynamodb:{region}:{DEFAULT_ACCOUNT}:table/{t}"
                         table_jobs.append((region, f"dynamodb-describe-table.{t}.json",
                                            pool.submit(cli, region, "dynamodb", "describe-table", "--table-name", t)))
                         table_jobs.append((region, f"continuous-backups.{t}.json",
                                            pool.submit(cli, region, "dynamodb", "describe-continuous-backups",
                                                        "--table-name", t)))
+                        table_jobs.append((region, f"dynamodb-list-tags-of-resource.{t}.json",
+                                           pool.submit(cli, region, "dynamodb", "list-tags-of-resource",
+                                                       "--resource-arn", arn)))
+                        table_jobs.append((region, f"dynamodb-get-resource-policy.{t}.json",
+                                           pool.submit(policy_or_none, region, "dynamodb", "get-resource-policy",
+                                                       "--resource-arn", arn)))
                 else:
                     docs[(region, name)] = save(region, name, text)
+            save(None, "iam-get-account-authorization-details.json", iam.result())
             keys = set()  # (region, key reference) of every key a resource uses
             for region, name, fut in table_jobs:
                 doc = save(region, name, fut.result())
                 sse = doc.get("Table", {}).get("SSEDescription", {})
                 if sse.get("SSEType") == "KMS" and sse.get("KMSMasterKeyArn"):
                     keys.add((region, sse["KMSMasterKeyArn"]))
+            more = []
             for region in DEMO_REGIONS:
                 for g in docs[(region, "elasticache-describe-replication-groups.json")]["ReplicationGroups"]:
                     if g.get("KmsKeyId"):
@@ -412,13 +519,33 @@ class DemoScanTest(LiveCase):
                 for c in docs[(region, "elasticache-describe-serverless-caches.json")]["ServerlessCaches"]:
                     if c.get("KmsKeyId"):
                         keys.add((region, c["KmsKeyId"]))
+                # every region lists the multi-region trail: its status and selectors go next to each listing
+                for t in docs[(region, "cloudtrail-describe-trails.json")]["trailList"]:
+                    home = t["HomeRegion"]
+                    more.append((region, f"cloudtrail-get-trail-status.{t['Name']}.json",
+                                 pool.submit(cli, home, "cloudtrail", "get-trail-status", "--name", t["TrailARN"])))
+                    more.append((region, f"cloudtrail-get-event-selectors.{t['Name']}.json",
+                                 pool.submit(cli, home, "cloudtrail", "get-event-selectors", "--trail-name", t["TrailARN"])))
+                for plan in docs[(region, "backup-list-backup-plans.json")]["BackupPlansList"]:
+                    pid = plan["BackupPlanId"]
+                    sels = save(region, f"backup-list-backup-selections.{pid}.json",
+                                cli(region, "backup", "list-backup-selections", "--backup-plan-id", pid))
+                    for sel in sels["BackupSelectionsList"]:
+                        more.append((region, f"backup-get-backup-selection.{sel['SelectionId']}.json",
+                                     pool.submit(cli, region, "backup", "get-backup-selection", "--backup-plan-id", pid,
+                                                 "--selection-id", sel["SelectionId"])))
             self.assertTrue(keys)
-            key_jobs = []
             for region, ref in sorted(keys):
                 key_region = ref.split(":")[3] if ref.startswith("arn:") else region
-                key_jobs.append((key_region, f"kms-describe-key.{ref.rsplit('/', 1)[-1]}.json",
-                                 pool.submit(cli, key_region, "kms", "describe-key", "--key-id", ref)))
-            for region, name, fut in key_jobs:
+                key_id = ref.rsplit('/', 1)[-1]
+                more.append((key_region, f"kms-describe-key.{key_id}.json",
+                             pool.submit(cli, key_region, "kms", "describe-key", "--key-id", ref)))
+                more.append((key_region, f"kms-get-key-rotation-status.{key_id}.json",
+                             pool.submit(cli, key_region, "kms", "get-key-rotation-status", "--key-id", ref)))
+                more.append((key_region, f"kms-get-key-policy.{key_id}.json",
+                             pool.submit(cli, key_region, "kms", "get-key-policy", "--key-id", ref,
+                                         "--policy-name", "default")))
+            for region, name, fut in more:
                 save(region, name, fut.result())
 
     # -- 4. faults -------------------------------------------------------------------------
@@ -457,7 +584,7 @@ class DemoScanTest(LiveCase):
         self.assertEqual(s.rc, EXIT_FAILED, "a FAIL wins over incompleteness")
         # without any failing check in scope the exit code says "incomplete"
         self.env.proxy_reset(["rules"])
-        args = ("--fail-on", "critical", "--skip-checks", "dynamodb-key-usable")
+        args = ("--fail-on", "critical", "--skip-checks", CRITICAL_FAILING)
         clean = self.scan(*args)
         self.assertScanRan(clean, EXIT_OK)
         s2 = self.fault([{"service": "dynamodb", "operation": "DescribeTable", "action": "access_denied", "times": 1}], *args)
@@ -514,8 +641,10 @@ class DemoScanTest(LiveCase):
         for k, v in self.base().items():
             if k[1] == T_TABLE and k[4] == "eu-west-1":
                 self.assertEqual(got.get(k), "ERROR", k)
-            else:
-                self.assertEqual(got.get(k), v, k)
+            elif k[1] == "AWS::KMS::Key" and k[4] == "eu-west-1" and k not in got:
+                pass  # a key only tables use is found through them: not read
+            elif v != got.get(k):  # a check that counts the region's tables cannot decide
+                self.assertIn(got.get(k), ("ERROR", "UNKNOWN"), (k, v))
         self.assertFalse(s.summary["complete"])
 
     def test_26_repeated_pagination_token_terminates(self):
@@ -524,8 +653,11 @@ class DemoScanTest(LiveCase):
         base = self.base()
         got = verdicts(s.findings)
         want = dict(base)
+        for k in got:
+            if k[1:] == (T_TABLE, "*", DEFAULT_ACCOUNT, "us-east-1"):
+                want[k] = "ERROR"
         for c in ("dynamodb-customer-managed-key", "dynamodb-key-usable", "dynamodb-kms-encryption"):
-            want[(c, T_TABLE, "*", DEFAULT_ACCOUNT, "us-east-1")] = "ERROR"
+            self.assertEqual(got.get((c, T_TABLE, "*", DEFAULT_ACCOUNT, "us-east-1")), "ERROR")
         # page 1 (all nine tables of the region) is judged as in the baseline, plus the loop's ERROR
         self.assertEqual(got, want, "\n" + diff(got, want))
         for f in s.findings:
@@ -535,8 +667,8 @@ class DemoScanTest(LiveCase):
         self.assertFalse(s.summary["complete"])
         self.assertLessEqual(len(calls(self.env, "dynamodb:ListTables", "us-east-1")), 3)
         # every other paged list: it ends, says why, and loses nothing of the page it read
-        for op in ("dax:DescribeClusters", "dax:DescribeSubnetGroups", "elasticache:DescribeReplicationGroups",
-                   "elasticache:DescribeCacheClusters", "elasticache:DescribeServerlessCaches", "kms:ListAliases"):
+        for op in ("dax:DescribeClusters", "elasticache:DescribeReplicationGroups",
+                   "elasticache:DescribeCacheClusters", "kms:ListAliases"):
             with self.subTest(op=op):
                 self.env.proxy_reset(["rules", "calls"])
                 service, operation = op.split(":")
@@ -550,6 +682,28 @@ class DemoScanTest(LiveCase):
                     self.assertEqual(got.get(k), v, k)
                 for k in set(got) - set(base):
                     self.assertEqual((k[2], k[4], got[k]), ("*", "us-east-1", "ERROR"), k)
+        # the lists of the account-level data (and the two that tell which VPCs hold DAX
+        # clusters and caches): the loop ends, the list counts as not read, its dependants become
+        # ERROR or UNKNOWN, never PASS
+        for op in ("dax:DescribeSubnetGroups", "elasticache:DescribeServerlessCaches", "dynamodb:ListTagsOfResource", "elasticache:DescribeCacheSubnetGroups", "ec2:DescribeSubnets",
+                   "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints", "iam:GetAccountAuthorizationDetails",
+                   "backup:ListBackupPlans", "backup:ListBackupSelections",
+                   "application-autoscaling:DescribeScalableTargets"):
+            with self.subTest(op=op):
+                self.env.proxy_reset(["rules", "calls"])
+                service, operation = op.split(":")
+                rule = {"service": service, "operation": operation, "action": "repeat_token"}
+                if service != "iam":
+                    rule["region"] = "us-east-1"
+                s = self.fault([rule], timeout=60)
+                n = len(calls(self.env, op, None if service == "iam" else "us-east-1"))
+                per_resource = op == "dynamodb:ListTagsOfResource"  # one list per table
+                self.assertLessEqual(n, 3 * (10 if per_resource else 1), n)
+                self.assertTrue(any(op in e and "PaginationLoop" in e for e in s.input_errors), s.input_errors)
+                self.assertFalse(s.summary["complete"])
+                for k, v in verdicts(s.findings).items():
+                    if base.get(k) != v:
+                        self.assertIn(v, ("ERROR", "UNKNOWN"), (k, base.get(k)))
 
     def test_27_repeated_page_is_not_counted_twice(self):
         """The page that came back twice must not be described nor counted twice."""
@@ -597,22 +751,59 @@ class DemoScanTest(LiveCase):
                     service, operation = op.split(":")
                     # moto says KeyManager CUSTOMER for alias/aws/dynamodb (AWS says AWS): without
                     # ListAliases only moto's wrong KeyManager is left. On AWS this stays FAIL.
-                    exempt = aws_managed if op == "kms:ListAliases" else ()
+                    # The same key then gets findings of its own (it looks customer managed).
+                    exempt = aws_managed if op == "kms:ListAliases" else set()
+                    if op == "kms:ListAliases":
+                        seeded = {r["id"] for r in self.seed["resources"] if r["type"] == "AWS::KMS::Key"}
+                        self.env.rules([{"service": service, "operation": operation, "action": action}])
+                        probe = self.scan("--max-attempts", "1")
+                        exempt = exempt | {k for k in verdicts(probe.findings)
+                                           if k[1] == "AWS::KMS::Key" and k[2] not in seeded}
                     s = self.fault([{"service": service, "operation": operation, "action": action}],
                                    "--max-attempts", "1", exempt=exempt)
                     self.assertGreater(len(calls(self.env, op)), 0, f"{op} was never called")
                     got = verdicts(s.findings)
                     base = self.base()
-                    # nothing that was FAIL became anything but FAIL or ERROR
+                    # nothing that was FAIL became anything but FAIL or ERROR (the checks that read
+                    # the account-level data may also say UNKNOWN: a value they need is unknown)
                     for k, v in got.items():
                         if k in base and v != base[k] and k not in exempt:
-                            self.assertEqual(v, "ERROR", (k, base[k], v))
+                            self.assertIn(v, ("ERROR",) if k[0] in ALL_CHECKS else ("ERROR", "UNKNOWN"), (k, base[k], v))
+
+    def test_31_each_new_collector_denied_is_error_or_unknown(self):
+        """Every call of the account-level collectors denied in turn (and failing with 500s): the
+        call is made, the scan is incomplete and names it, no PASS appears, and the check that
+        needs that data loses its verdicts (ERROR or UNKNOWN) instead of guessing."""
+        for action in ("access_denied", "status500"):
+            for op, check in NEW_OPERATIONS.items():
+                with self.subTest(op=op, action=action):
+                    self.env.proxy_reset(["rules", "calls"])
+                    service, operation = op.split(":")
+                    s = self.fault([{"service": service, "operation": operation, "action": action}],
+                                   "--max-attempts", "1")
+                    self.assertGreater(len(calls(self.env, op)), 0, f"{op} was never called")
+                    self.assertFalse(s.summary["complete"], f"{op} failed, yet the report says complete")
+                    self.assertTrue(any(op in e for e in s.input_errors), f"no input error names {op}: {s.input_errors}")
+                    got, base = verdicts(s.findings), self.base()
+                    for k, v in got.items():
+                        if k in base and v != base[k]:
+                            self.assertIn(v, ("ERROR", "UNKNOWN"), (k, base[k], v))
+                    if check is None:
+                        continue
+                    decided = [k for k, v in base.items() if k[0] == check and v in ("PASS", "FAIL")]
+                    if not decided:  # nothing to lose (see the report's unverified checks)
+                        continue
+                    lost = [k for k in decided if got.get(k) in ("ERROR", "UNKNOWN")]
+                    self.assertTrue(lost, f"{op} {action}: {check} kept every verdict:\n" +
+                                    diff({k: got.get(k) for k in decided}, {k: base[k] for k in decided}))
 
     def test_30_unreadable_supporting_data_makes_the_scan_incomplete(self):
         """docs/findings-v1.schema.json: complete is false "when some input or API call could not
         be read". dax:DescribeSubnetGroups does that; DescribeContinuousBackups and
         GetKeyRotationStatus must too, even though no check reads their answer yet."""
-        for op in ("dax:DescribeSubnetGroups", "dynamodb:DescribeContinuousBackups", "kms:GetKeyRotationStatus"):
+        for op in ("dax:DescribeSubnetGroups", "dynamodb:DescribeContinuousBackups", "kms:GetKeyRotationStatus",
+                   "dynamodb:ListTagsOfResource", "dynamodb:GetResourcePolicy", "kms:GetKeyPolicy",
+                   "cloudtrail:GetTrailStatus", "config:DescribeConfigurationRecorderStatus"):
             with self.subTest(op=op):
                 self.env.proxy_reset(["rules", "calls"])
                 service, operation = op.split(":")
@@ -620,6 +811,26 @@ class DemoScanTest(LiveCase):
                 self.assertTrue(calls(self.env, op))
                 self.assertFalse(s.summary["complete"], f"{op} denied, yet the report says complete")
                 self.assertTrue(any(op in e for e in s.input_errors), f"no input error names {op}: {s.input_errors}")
+
+    def test_32_lists_moto_does_not_page_are_read_page_by_page(self):
+        """moto answers EC2, IAM, cache subnet group and backup lists in one page; the proxy cuts
+        them into pages of one item. The scan must follow every page to the same findings."""
+        paged = {"ec2:DescribeSubnets": ["subnetSet"], "ec2:DescribeRouteTables": ["routeTableSet"],
+                 "ec2:DescribeVpcEndpoints": ["vpcEndpointSet"],
+                 "iam:GetAccountAuthorizationDetails": ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"],
+                 "elasticache:DescribeCacheSubnetGroups": ["CacheSubnetGroups"],
+                 "backup:ListBackupSelections": ["BackupSelectionsList"]}
+        rules = [{"service": op.split(":")[0], "operation": op.split(":")[1], "action": "pages", "size": 1,
+                  "lists": lists} for op, lists in paged.items()]
+        s = self.fault(rules)
+        self.assertEqual(verdicts(s.findings), self.base(), "\n" + diff(verdicts(s.findings), self.base()))
+        self.assertEqual(s.summary["complete"], self.baseline.summary["complete"], s.input_errors)
+        self.assertEqual(sorted(s.input_errors), sorted(self.baseline.input_errors))
+        counts = self.env.calls()["counts"]
+        base_counts = self.baseline_calls["counts"]
+        for op in paged:
+            with self.subTest(op=op):
+                self.assertGreater(counts.get(op, 0), base_counts.get(op, 0), f"{op} was not read past page one")
 
     # -- 6. the IAM policy ---------------------------------------------------------------------
     def test_40_iam_policy_covers_every_call_of_an_all_region_scan(self):
@@ -629,13 +840,20 @@ class DemoScanTest(LiveCase):
         ops = set(log["counts"])
         for op in ("ec2:DescribeRegions", "dax:DescribeClusters", "dax:DescribeSubnetGroups", "dynamodb:ListTables",
                    "dynamodb:DescribeTable", "dynamodb:DescribeContinuousBackups", "kms:DescribeKey",
-                   "kms:GetKeyRotationStatus", "kms:ListAliases", "elasticache:DescribeServerlessCaches"):
+                   "kms:GetKeyRotationStatus", "kms:ListAliases", "elasticache:DescribeServerlessCaches", *NEW_OPERATIONS):
             self.assertIn(op, ops)
         self.assertEqual(missing_from_policy(ops), [], "docs/iam-policy.json lacks these actions")
         regions = {c["region"] for c in log["calls"] if c["service"] == "dynamodb"}
         self.assertGreater(len(regions), 10)
-        # the other regions are empty: the same findings as the two-region scan
+        # the other regions hold no resource: the same findings as the two-region scan, plus the
+        # account checks of each other region (the multi-region trail covers it; no recorder)
         got = verdicts(s.findings)
+        others = {k: v for k, v in got.items() if k[4] is not None and k[4] not in DEMO_REGIONS}
+        self.assertEqual({k[1] for k in others}, {"AWS::::Account"})
+        self.assertLessEqual({(k[0], v) for k, v in others.items()},
+                             {("cloudtrail-management-events", "PASS"), ("cloudtrail-dynamodb-data-events", "PASS"),
+                              ("config-recorder-dynamodb", "FAIL")})
+        got = {k: v for k, v in got.items() if k not in others}
         self.assertEqual(got, self.base(), "\n" + diff(got, self.base()))
         self.assertIs(s.summary["complete"], True, s.input_errors)
         self.assertEqual(missing_from_policy(self.baseline_calls["counts"]), [])
@@ -692,14 +910,23 @@ class DemoScanTest(LiveCase):
         self.assertEqual(calls(self.env, "dynamodb:ListTables"), [], "DynamoDB went to AWS_ENDPOINT_URL")
         got = verdicts(s.findings)
         want = {k: v for k, v in self.base().items() if k[1] != T_TABLE}
+        placeholders = {k for k in got if k[1] == T_TABLE and k[2] == "*"}
         for region in DEMO_REGIONS:
             for c in ("dynamodb-customer-managed-key", "dynamodb-key-usable", "dynamodb-kms-encryption"):
-                want[(c, T_TABLE, "*", DEFAULT_ACCOUNT, region)] = "ERROR"
+                self.assertIn((c, T_TABLE, "*", DEFAULT_ACCOUNT, region), placeholders)
+        for k in placeholders:
+            want[k] = "ERROR"
+        # Keys are found through the resources that use them: a key only tables use is not read.
+        used_by_caches = {k[2] for k in got if k[1] == "AWS::KMS::Key"}
+        want = {k: v for k, v in want.items() if k[1] != "AWS::KMS::Key" or k[2] in used_by_caches}
+        for k, v in got.items():  # the tables' keys lose their users: their verdicts may be undecided
+            if k in want and v != want[k] and v in ("ERROR", "UNKNOWN") and k[1] == "AWS::KMS::Key":
+                want[k] = v
         self.assertEqual(got, want, "\n" + diff(got, want))
         for f in s.findings:
             if f["status"] == "ERROR":
                 self.assertIn("TransportError", f["message"])
-                self.assertIn("dynamodb:ListTables", f["message"])
+                self.assertIn("dynamodb:", f["message"])
         self.assertFalse(s.summary["complete"])
         self.assertNoNewPass(s)
 
@@ -733,10 +960,12 @@ class PagesScanTest(LiveCase):
         s = self.baseline
         self.assertScanRan(s, EXIT_FAILED)
         want = expected_verdicts(self.seed["expected"])
-        got = verdicts(s.findings)  # raises on a resource judged twice
+        # the checks seed_pages covers: the first eight everywhere, the others where it says
+        got = {k: v for k, v in verdicts(s.findings).items() if k[0] in ALL_CHECKS or k in want}  # raises on a twice judged
         self.assertEqual(got, want, "\n" + diff(got, want))
-        judged = collections.Counter(res_key(f["resource"]) for f in s.findings)
-        counts = {T_TABLE: 150, T_DAX: 120, T_RG: 120, T_CC: 110, T_SC: 120}
+        judged = collections.Counter(res_key(f["resource"]) for f in s.findings
+                                     if f["check_id"] in ALL_CHECKS or fkey(f) in want)
+        counts = {T_TABLE: 151, T_DAX: 120, T_RG: 120, T_CC: 110, T_SC: 120}
         for t, n in counts.items():
             ids = [r["id"] for r in self.seed["resources"] if r["type"] == t]
             self.assertEqual(len(ids), n)
@@ -752,10 +981,17 @@ class PagesScanTest(LiveCase):
                                  ("elasticache:DescribeReplicationGroups", pages["elasticache:DescribeReplicationGroups@100"]),
                                  ("elasticache:DescribeCacheClusters", pages["elasticache:DescribeCacheClusters@100"]),
                                  ("elasticache:DescribeServerlessCaches", pages["elasticache:DescribeServerlessCaches@50"]),
-                                 ("dax:DescribeSubnetGroups", pages["dax:DescribeSubnetGroups@100"])):
+                                 ("dax:DescribeSubnetGroups", pages["dax:DescribeSubnetGroups@100"]),
+                                 ("application-autoscaling:DescribeScalableTargets",
+                                  pages["application-autoscaling:DescribeScalableTargets@50"])):
             with self.subTest(op=name):
                 self.assertGreater(want_pages, 1)
                 self.assertEqual(self.calls["counts"].get(name), want_pages)
+        # tags: one list per table, page-provisioned's on several pages
+        tables = sum(1 for r in self.seed["resources"] if r["type"] == T_TABLE)
+        tag_pages = pages["dynamodb:ListTagsOfResource(page-provisioned)"]
+        self.assertGreater(tag_pages, 1)
+        self.assertEqual(self.calls["counts"].get("dynamodb:ListTagsOfResource"), tables - 1 + tag_pages)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -815,11 +1051,12 @@ class MultiAccountTest(LiveCase):
     def test_one_role(self):
         s = self.scan("--role-arn", self.ROLE1)
         self.assertScanRan(s, EXIT_FAILED)
-        got = verdicts(s.findings)
+        got = first_checks(s.findings)
         self.assertEqual(got, self.want("111111111111"), "\n" + diff(got, self.want("111111111111")))
         self.assertEqual({f["resource"]["account"] for f in s.findings}, {"111111111111"})
         for f in s.findings:
-            self.assertIn(":111111111111:", f["resource"]["arn"])
+            if f["resource"]["arn"] is not None:  # account scopes and inline policies have no ARN
+                self.assertIn(":111111111111:", f["resource"]["arn"])
         self.assertIs(s.summary["complete"], True, s.input_errors)
         self.assertIn("111111111111", s.report["inputs"][0]["source"])
         assumed = [c for c in self.env.calls()["calls"] if c["service"] != "sts"]
@@ -829,7 +1066,7 @@ class MultiAccountTest(LiveCase):
         s = self.baseline
         self.assertScanRan(s, EXIT_FAILED)
         want = self.want("111111111111", "222222222222")
-        got = verdicts(s.findings)
+        got = first_checks(s.findings)
         self.assertEqual(got, want, "\n" + diff(got, want))
         self.assertIs(s.summary["complete"], True, s.input_errors)
         self.assertEqual(len(s.report["inputs"]), 2)
@@ -845,11 +1082,11 @@ class MultiAccountTest(LiveCase):
         self.assertEqual(len(errored), 1, errored)
         bad, = errored
         good = ({"111111111111", "222222222222"} - {bad}).pop()
-        got = verdicts(s.findings)
+        got = first_checks(s.findings)
         good_findings = {k: v for k, v in got.items() if k[3] == good}
         self.assertEqual(good_findings, self.want(good), "\n" + diff(good_findings, self.want(good)))
         bad_findings = [f for f in s.findings if f["resource"]["account"] == bad]
-        self.assertEqual({f["check_id"] for f in bad_findings}, set(ALL_CHECKS))
+        self.assertLessEqual(set(ALL_CHECKS), {f["check_id"] for f in bad_findings})
         for f in bad_findings:
             self.assertEqual((f["status"], f["resource"]["id"]), ("ERROR", "*"), f)
             self.assertIn("AssumeRole", f["message"])
@@ -863,7 +1100,7 @@ class MultiAccountTest(LiveCase):
     def test_same_role_twice_is_scanned_once(self):
         s = self.scan("--role-arn", self.ROLE1, "--role-arn", self.ROLE1)
         self.assertScanRan(s, EXIT_FAILED)
-        self.assertEqual(verdicts(s.findings), self.want("111111111111"))
+        self.assertEqual(first_checks(s.findings), self.want("111111111111"))
         self.assertEqual(len(calls(self.env, "dynamodb:ListTables")), 1, "the account was scanned twice")
         self.assertEqual(len(s.report["inputs"]), 1, [i["source"] for i in s.report["inputs"]])
 
@@ -871,7 +1108,7 @@ class MultiAccountTest(LiveCase):
         s = self.scan("--organization")
         self.assertScanRan(s, EXIT_FAILED)
         want = self.want(DEFAULT_ACCOUNT, *self.members)
-        got = verdicts(s.findings)
+        got = first_checks(s.findings)
         self.assertEqual(got, want, "\n" + diff(got, want))
         self.assertIs(s.summary["complete"], True, s.input_errors)
         sources = " ".join(i["source"] for i in s.report["inputs"])
@@ -894,12 +1131,12 @@ class MultiAccountTest(LiveCase):
         self.assertEqual(len(errored), 1, errored)
         bad = errored.pop()
         self.assertIn(bad, self.members)
-        got = verdicts(s.findings)
+        got = first_checks(s.findings)
         # the caller and the other member are scanned fully; the denied member is all ERROR
         want = self.want(DEFAULT_ACCOUNT, *[m for m in self.members if m != bad])
         self.assertEqual({k: v for k, v in got.items() if k[3] != bad}, want)
         bad_findings = [f for f in s.findings if f["resource"]["account"] == bad]
-        self.assertEqual({f["check_id"] for f in bad_findings}, set(ALL_CHECKS))
+        self.assertLessEqual(set(ALL_CHECKS), {f["check_id"] for f in bad_findings})
         for f in bad_findings:
             self.assertEqual((f["status"], f["resource"]["id"]), ("ERROR", "*"), f)
             self.assertIn("AssumeRole", f["message"])

@@ -149,6 +149,36 @@ class ProxyTest(unittest.TestCase):
             self.assertEqual(code_status(cm.exception), (code, status))
         self.assertEqual(len(ec.describe_serverless_caches(ServerlessCacheName="sc2")["ServerlessCaches"]), 1)
 
+    def test_backup_selections_rest_json(self):
+        """AWS Backup is REST-JSON: the proxy names the operation from method and path, serves the
+        selections moto lacks (paged by maxResults/nextToken), and faults it in that protocol."""
+        env = self.env
+        b = self.c("backup")
+        plan = b.create_backup_plan(BackupPlan={"BackupPlanName": "p", "Rules": [
+            {"RuleName": "r", "TargetBackupVaultName": "Default"}]})["BackupPlanId"]
+        sels = [{"BackupPlanId": plan, "SelectionName": f"s{i}", "Resources": [f"arn:aws:dynamodb:us-east-1:123456789012:table/t{i}"],
+                 "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}]}
+                for i in range(5)]
+        env.fixtures(region="us-east-1", backup_selections=sels)
+        pages = list(b.get_paginator("list_backup_selections").paginate(
+            BackupPlanId=plan, PaginationConfig={"PageSize": 2}))
+        self.assertEqual(len(pages), 3)
+        listed = [x for p in pages for x in p["BackupSelectionsList"]]
+        self.assertEqual([x["SelectionName"] for x in listed], [f"s{i}" for i in range(5)])
+        got = b.get_backup_selection(BackupPlanId=plan, SelectionId=listed[3]["SelectionId"])
+        self.assertEqual(got["BackupSelection"]["Resources"], sels[3]["Resources"])
+        self.assertEqual(got["BackupSelection"]["ListOfTags"][0]["ConditionKey"], "backup")
+        with self.assertRaises(ClientError) as e:
+            b.get_backup_selection(BackupPlanId=plan, SelectionId="nope")
+        self.assertEqual(code_status(e.exception), ("ResourceNotFoundException", 404))
+        env.rules([{"service": "backup", "operation": "ListBackupPlans", "action": "access_denied"}])
+        with self.assertRaises(ClientError) as e:
+            b.list_backup_plans()
+        self.assertEqual(code_status(e.exception), ("AccessDeniedException", 403))
+        counts = env.calls()["counts"]
+        for op in ("ListBackupSelections", "GetBackupSelection", "ListBackupPlans", "CreateBackupPlan"):
+            self.assertIn(f"backup:{op}", counts)
+
     def test_fixture_xml_is_model_shaped(self):
         self.env.fixtures(serverless_caches=[{"ServerlessCacheName": "a", "SecurityGroupIds": ["sg-1"],
                                               "SubnetIds": ["s-1"], "KmsKeyId": "k"}],

@@ -50,6 +50,27 @@ T_RG, T_CC, T_SC = "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::Cach
 T_KEY = "AWS::KMS::Key"
 CAVEAT_AZ = ("moto places every DAX node in <region>a (AvailabilityZones is not implemented), so the cluster "
              "can never span 3 zones there")
+CAVEAT_SG = ("moto gives every DAX cluster a random security group id that does not exist in EC2, so the "
+             "cluster's security group cannot be read")
+CAVEAT_RG_MEMBERS = ("moto's DescribeCacheClusters does not list the member clusters of a replication group, and only "
+                     "they name its subnet group; on AWS the group (default here) decides the verdict")
+T_TRAIL, T_RECORDER, T_ACCOUNT = "AWS::CloudTrail::Trail", "AWS::Config::ConfigurationRecorder", "AWS::::Account"
+T_ROLE, T_POLICY = "AWS::IAM::Role", "AWS::IAM::Policy"
+# Checks whose every finding on the demo is in "expected" (a finding of another check is not compared).
+DEMO_CHECKS = (
+    "dax-encryption-at-rest", "dax-encryption-in-transit", "dax-multi-az", "dynamodb-customer-managed-key",
+    "dynamodb-key-usable", "dynamodb-kms-encryption", "elasticache-encryption-at-rest", "elasticache-encryption-in-transit",
+    "dax-security-group-restricted", "dax-private-subnets", "dax-iam-role-least-privilege",
+    "dynamodb-pitr-enabled", "dynamodb-deletion-protection", "dynamodb-backup-plan", "dynamodb-autoscaling",
+    "dynamodb-resource-policy-restricted", "dynamodb-global-table-replica-keys", "dynamodb-required-tags",
+    "elasticache-customer-managed-key", "elasticache-key-usable", "elasticache-auth", "elasticache-automatic-failover",
+    "elasticache-multi-az", "elasticache-backup-retention", "elasticache-auto-minor-upgrade",
+    "elasticache-custom-subnet-group", "elasticache-private-subnets",
+    "kms-key-rotation", "kms-key-not-pending-deletion",
+    "cloudtrail-management-events", "cloudtrail-dynamodb-data-events", "config-recorder-dynamodb", "vpc-dynamodb-endpoint",
+    "iam-dynamodb-least-privilege", "kms-key-policy-restricted", "kms-key-via-service-complete")
+# Expected below but not verified against a scan.
+DEMO_CHECKS_UNVERIFIED = ()
 CAVEAT_AWS_MANAGED = ("moto reports the alias/aws/dynamodb key with KeyManager CUSTOMER (AWS says AWS); a "
                       "scanner that trusts KeyManager alone reports PASS on moto; the alias tells them apart")
 
@@ -109,6 +130,20 @@ class Seeder:
         if status != 200:
             raise RuntimeError(f"proxy fixtures: {status} {body}")
 
+    def expect(self, type_: str, id_: str, region: str | None, verdicts: dict, arn: str | None = None) -> None:
+        """More verdicts for a resource already added (its ARN is taken from there), or for one the
+        scan names without the seed adding it (account scopes, trails, IAM: arn as given)."""
+        arn = arn or next((r["arn"] for r in self.resources if (r["type"], r["id"], r["region"]) == (type_, id_, region)),
+                          None)
+        res = {"type": type_, "id": id_, "arn": arn, "account": self.account, "region": region}
+        with self._lock:
+            for check, v in verdicts.items():
+                status, caveat = v if isinstance(v, tuple) else (v, None)
+                e = {"check_id": check, "status": status, "resource": res}
+                if caveat:
+                    e["caveat"] = caveat
+                self.expected.append(e)
+
     def add(self, type_: str, id_: str, arn: str | None, region: str, facts: dict, verdicts: dict) -> None:
         res = {"type": type_, "id": id_, "arn": arn, "account": self.account, "region": region}
         with self._lock:
@@ -147,7 +182,7 @@ class Seeder:
         out = {"scenario": self.scenario, "endpoint": self.endpoint, "account": self.account,
                "regions": self.regions, "fixtures": self.has_proxy,
                "resources": sorted(self.resources, key=lambda r: (r["region"], r["type"], r["id"])),
-               "expected": sorted(self.expected, key=lambda e: (e["resource"]["region"], e["check_id"],
+               "expected": sorted(self.expected, key=lambda e: (e["resource"]["region"] or "", e["check_id"],
                                                                 e["resource"]["type"], e["resource"]["id"])),
                "summary": summary, "counts": counts}
         out.update(extra or {})
@@ -258,20 +293,22 @@ class Seeder:
                  {"elasticache-encryption-at-rest": "PASS" if at_rest else "FAIL",
                   "elasticache-encryption-in-transit": "PASS" if transit and mode != "preferred" else "FAIL"})
 
-    def memcached(self, region: str, cc_id: str) -> None:
+    def memcached(self, region: str, cc_id: str, subnet_group: str | None = None) -> None:
         ec = self.client("elasticache", region)
+        kw = {"CacheSubnetGroupName": subnet_group} if subnet_group else {}
         c = ec.create_cache_cluster(CacheClusterId=cc_id, Engine="memcached", CacheNodeType="cache.t3.micro",
-                                    NumCacheNodes=1)["CacheCluster"]
+                                    NumCacheNodes=1, **kw)["CacheCluster"]
         self.add(T_CC, cc_id, c.get("ARN"), region, {"engine": "memcached"},
                  {"elasticache-encryption-at-rest": "FAIL", "elasticache-encryption-in-transit": "FAIL"})
 
-    def serverless_item(self, region: str, name: str, key_md: dict | None, user_group: str | None = None) -> dict:
+    def serverless_item(self, region: str, name: str, key_md: dict | None, user_group: str | None = None,
+                        subnets: list | None = None) -> dict:
         item = {"ServerlessCacheName": name, "Description": f"atrest {name}", "Status": "available",
                 "Engine": "valkey", "MajorEngineVersion": "8", "FullEngineVersion": "8.0",
                 "CreateTime": 1795624685.0,
                 "CacheUsageLimits": {"DataStorage": {"Maximum": 10, "Unit": "GB"}, "ECPUPerSecond": {"Maximum": 5000}},
                 "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"],
-                "SubnetIds": [f"subnet-0{region.replace('-', '')[:6]}{i}" for i in "abc"],
+                "SubnetIds": subnets or [f"subnet-0{region.replace('-', '')[:6]}{i}" for i in "abc"],
                 "Endpoint": {"Address": f"{name}-x1y2z3.serverless.{region}.cache.amazonaws.com", "Port": 6379},
                 "ReaderEndpoint": {"Address": f"{name}-x1y2z3.serverless.{region}.cache.amazonaws.com", "Port": 6380},
                 "ARN": f"arn:aws:elasticache:{region}:{self.account}:serverlesscache:{name}",
@@ -285,11 +322,126 @@ class Seeder:
         return item
 
     @staticmethod
-    def dax_subnet_group(region: str, name: str, azs: int) -> dict:
-        return {"SubnetGroupName": name, "Description": f"atrest {name}", "VpcId": "vpc-0a1b2c3d4e5f60001",
-                "Subnets": [{"SubnetIdentifier": f"subnet-0{name[:4]}{i}", "SubnetAvailabilityZone": f"{region}{z}",
+    def dax_subnet_group(region: str, name: str, azs: int, net: dict | None = None) -> dict:
+        """net: a network() whose subnets the group uses; else made-up ids in a made-up VPC."""
+        ids = net["subnets"] if net else [f"subnet-0{name[:4]}{i}" for i in range(3)]
+        return {"SubnetGroupName": name, "Description": f"atrest {name}",
+                "VpcId": net["vpc"] if net else "vpc-0a1b2c3d4e5f60001",
+                "Subnets": [{"SubnetIdentifier": ids[i], "SubnetAvailabilityZone": f"{region}{z}",
                              "SupportedNetworkTypes": ["ipv4"]} for i, z in enumerate("abc"[:azs])],
                 "SupportedNetworkTypes": ["ipv4"]}
+
+    # -- network, IAM, backup, trails, Config (the account-level data of the newer checks) -----
+    def network(self, region: str, name: str, cidr: str, public: bool, dynamodb_endpoint: bool) -> dict:
+        """A VPC with one subnet in each of zones a, b, c; public: the subnets' route table sends
+        0.0.0.0/0 to an internet gateway; dynamodb_endpoint: a Gateway endpoint for DynamoDB."""
+        ec2 = self.client("ec2", region)
+        vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}])["Vpc"]["VpcId"]
+        base = cidr.rsplit(".", 2)[0]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base}.{16 * i}.0/20",
+                                     AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"] for i, z in enumerate("abc")]
+        rt = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        for sn in subnets:
+            ec2.associate_route_table(RouteTableId=rt, SubnetId=sn)
+        if public:
+            igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+            ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+            ec2.create_route(RouteTableId=rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        if dynamodb_endpoint:  # and one for S3, which does not count
+            for service in ("s3", "dynamodb"):
+                ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.{service}",
+                                        VpcEndpointType="Gateway", RouteTableIds=[rt])
+        return {"vpc": vpc, "subnets": subnets, "route_table": rt, "public": public, "endpoint": dynamodb_endpoint}
+
+    def cache_subnet_group(self, region: str, name: str, net: dict) -> None:
+        self.client("elasticache", region).create_cache_subnet_group(
+            CacheSubnetGroupName=name, CacheSubnetGroupDescription=f"atrest {name}", SubnetIds=net["subnets"])
+
+    def dax_role_policies(self) -> None:
+        """The DAX service role gets a broad inline policy (dynamodb:* on *); the account gets a
+        customer managed policy with dax:* on *, a narrow one, and a user with a narrow inline policy."""
+        iam = self.client("iam", "us-east-1")
+        broad = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}
+        iam.put_role_policy(RoleName=DAX_ROLE, PolicyName="dax-table-access", PolicyDocument=json.dumps(broad))
+        admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dax:*", "Resource": "*"}]}
+        narrow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                                                          "Resource": f"arn:aws:dynamodb:*:{self.account}:table/t-cmk"}]}
+        for name, doc in (("atrest-dax-admin", admin), ("atrest-table-reader", narrow)):
+            iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(doc))
+        iam.create_user(UserName="atrest-analyst")
+        iam.put_user_policy(UserName="atrest-analyst", PolicyName="read-one-table", PolicyDocument=json.dumps(narrow))
+
+    def public_key_policy(self, region: str, md: dict) -> None:
+        """A key policy that lets anyone use the key (Principal "*", no condition)."""
+        doc = {"Version": "2012-10-17", "Statement": [
+            {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.account}:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", "kms:DescribeKey"],
+             "Resource": "*"}]}
+        self.client("kms", region).put_key_policy(KeyId=md["KeyId"], PolicyName="default", Policy=json.dumps(doc))
+
+    def tagged_table(self, region: str, name: str, public_policy: bool = False) -> dict:
+        """A provisioned table with a GSI, the required tags, read/write scalable targets for the
+        table and the index, and (public_policy) a resource policy open to anyone."""
+        ddb = self.client("dynamodb", region)
+        t = ddb.create_table(
+            TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "gk", "AttributeType": "S"}],
+            BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+            GlobalSecondaryIndexes=[{"IndexName": "by-gk", "KeySchema": [{"AttributeName": "gk", "KeyType": "HASH"}],
+                                     "Projection": {"ProjectionType": "ALL"},
+                                     "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}],
+            Tags=[{"Key": "Environment", "Value": "prod"}, {"Key": "Security", "Value": "high"},
+                  {"Key": "backup", "Value": "daily"}],
+            DeletionProtectionEnabled=True)["TableDescription"]
+        ddb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        aas = self.client("application-autoscaling", region)
+        for rid, kind in ((f"table/{name}", "table"), (f"table/{name}/index/by-gk", "index")):
+            for dim in ("ReadCapacityUnits", "WriteCapacityUnits"):
+                aas.register_scalable_target(ServiceNamespace="dynamodb", ResourceId=rid,
+                                             ScalableDimension=f"dynamodb:{kind}:{dim}", MinCapacity=5, MaxCapacity=100)
+        if public_policy:
+            ddb.put_resource_policy(ResourceArn=t["TableArn"], Policy=json.dumps({
+                "Version": "2012-10-17", "Statement": [{"Sid": "Anyone", "Effect": "Allow", "Principal": "*",
+                                                        "Action": "dynamodb:GetItem", "Resource": t["TableArn"]}]}))
+        facts = {"key": "owned", "kms_key_arn": None, "key_state": None, "pitr": True, "deletion_protection": True,
+                 "resource_policy": "public" if public_policy else False, "tags": ["Environment", "Security", "backup"],
+                 "billing": "PROVISIONED", "gsi": ["by-gk"], "scalable_targets": 4}
+        self.add(T_TABLE, name, t["TableArn"], region, facts,
+                 {"dynamodb-kms-encryption": "FAIL", "dynamodb-customer-managed-key": "FAIL"})
+        return t
+
+    def backup_plan(self, region: str) -> str:
+        b = self.client("backup", region)
+        return b.create_backup_plan(BackupPlan={"BackupPlanName": "atrest-daily", "Rules": [
+            {"RuleName": "daily", "TargetBackupVaultName": "Default", "ScheduleExpression": "cron(0 5 * * ? *)"}]})["BackupPlanId"]
+
+    def trail(self, region: str, name: str) -> str:
+        """A multi-region trail, logging, with advanced selectors: management events and DynamoDB data events."""
+        bucket = f"atrest-trail-{self.account}"
+        s3 = self.client("s3", region)
+        s3.create_bucket(Bucket=bucket)
+        ct = self.client("cloudtrail", region)
+        arn = ct.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=True)["TrailARN"]
+        ct.put_event_selectors(TrailName=name, AdvancedEventSelectors=[
+            {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+            {"Name": "dynamodb-data", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                         {"Field": "resources.type", "Equals": ["AWS::DynamoDB::Table"]}]}])
+        ct.start_logging(Name=name)
+        return arn
+
+    def config_recorder(self, region: str) -> None:
+        """A recorder of every supported type, recording (a delivery channel is needed to start it)."""
+        bucket = f"atrest-config-{self.account}-{region}"
+        self.client("s3", region).create_bucket(
+            Bucket=bucket, **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}))
+        cfg = self.client("config", region)
+        cfg.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": f"arn:aws:iam::{self.account}:role/aws-config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+        cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": bucket})
+        cfg.start_configuration_recorder(ConfigurationRecorderName="default")
 
     # -- counting ------------------------------------------------------------------------------
     def count(self, regions) -> dict:
@@ -324,7 +476,17 @@ def seed_demo(endpoint: str, expected_path: str | None = None, account: str = DE
     s = Seeder(endpoint, account, threads=4, scenario="demo")
     s.regions = list(regions)
     role = s.dax_role()
-    for region in regions:
+    s.dax_role_policies()
+    for n, region in enumerate(regions):
+        # us-east-1: public subnets with a DynamoDB endpoint, a trail (multi-region) and a Config
+        # recorder; eu-west-1: private subnets, no endpoint, no recorder.
+        first = n == 0
+        net = s.network(region, "atrest-app", f"10.{20 + n}.0.0/16", public=first, dynamodb_endpoint=first)
+        s.cache_subnet_group(region, "atrest-cache", net)
+        s.cache_subnet_group(region, "atrest-cache-spare", net)  # used by no cache
+        if first:
+            s.trail(region, "atrest-trail")
+            s.config_recorder(region)
         keys = {}
         for name, rotation in (("enabled", True), ("norotation", False), ("disabled", False), ("pending", False)):
             keys[name] = s.kms_key(region, name, rotation)
@@ -338,6 +500,8 @@ def seed_demo(endpoint: str, expected_path: str | None = None, account: str = DE
         s.table(region, "t-pitr", pitr=True)
         s.table(region, "t-deletion-protection", deletion_protection=True)
         s.table(region, "t-resource-policy", policy=True)
+        s.tagged_table(region, "t-tagged", public_policy=not first)
+        plan = s.backup_plan(region)
         # DAX
         s.dax_cluster(region, "dax-plain", role, nodes=1, sse=False, tls=False)
         s.dax_cluster(region, "dax-secure", role, nodes=3, sse=True, tls=True)
@@ -348,7 +512,8 @@ def seed_demo(endpoint: str, expected_path: str | None = None, account: str = DE
                             key_md=keys["enabled"], ha=True)
         s.replication_group(region, "rg-redis-transit-preferred", "redis", at_rest=True, transit=True, mode="preferred")
         s.replication_group(region, "rg-redis-no-mode", "redis", at_rest=True, transit=True)
-        s.memcached(region, "mc-memcached")
+        s.memcached(region, "mc-memcached", subnet_group="atrest-cache")
+        s.public_key_policy(region, keys["norotation"])
         # the keys' final states, after the tables using them exist
         for name, state in (("enabled", "Enabled"), ("norotation", "Enabled"), ("disabled", "Disabled"),
                             ("pending", "PendingDeletion")):
@@ -356,15 +521,102 @@ def seed_demo(endpoint: str, expected_path: str | None = None, account: str = DE
             s.record_key(region, keys[name], name, state, rotation=name == "enabled")
         if s.has_proxy:
             s.fixtures(region,
-                       serverless_caches=[s.serverless_item(region, "sc-default-key", None, "ug-demo"),
-                                          s.serverless_item(region, "sc-cmk", keys["enabled"])],
+                       serverless_caches=[s.serverless_item(region, "sc-default-key", None, "ug-demo", net["subnets"]),
+                                          s.serverless_item(region, "sc-cmk", keys["enabled"], subnets=net["subnets"])],
+                       backup_selections=[
+                           {"BackupPlanId": plan, "SelectionName": "by-tag", "Resources": [],
+                            "ListOfTags": [{"ConditionType": "STRINGEQUALS", "ConditionKey": "backup",
+                                            "ConditionValue": "daily"}]},
+                           {"BackupPlanId": plan, "SelectionName": "by-arn",
+                            "Resources": [f"arn:aws:dynamodb:{region}:{account}:table/t-pitr"], "ListOfTags": []}],
                        user_groups=[{"UserGroupId": "ug-demo", "Status": "active", "Engine": "valkey",
                                      "UserIds": ["default", "app"], "MinimumEngineVersion": "7.2",
                                      "ReplicationGroups": [], "ServerlessCaches": ["sc-default-key"],
                                      "ARN": f"arn:aws:elasticache:{region}:{account}:usergroup:ug-demo"}],
-                       dax_subnet_groups=[s.dax_subnet_group(region, "default", 3),
+                       dax_subnet_groups=[s.dax_subnet_group(region, "default", 3, net),
                                           s.dax_subnet_group(region, "one-az", 1)])
-    return s.result(s.count(regions), expected_path)
+    demo_account_verdicts(s, regions)
+    return s.result(s.count(regions), expected_path, {"checks": list(DEMO_CHECKS),
+                                                      "unverified_checks": list(DEMO_CHECKS_UNVERIFIED)})
+
+
+def demo_account_verdicts(s: Seeder, regions) -> None:
+    """The verdicts of the checks that judge the demo's account-level data (network, IAM, backup,
+    trails, Config, tags, key policies); regions[0] is the public one with the trail and recorder."""
+    role_arn = f"arn:aws:iam::{s.account}:role/{DAX_ROLE}"
+    for n, region in enumerate(regions):
+        first = n == 0
+        for t in ("t-default", "t-aws-managed", "t-cmk", "t-cmk-norotation", "t-cmk-disabled", "t-cmk-pending",
+                  "t-pitr", "t-deletion-protection", "t-resource-policy", "t-tagged"):
+            s.expect(T_TABLE, t, region, {
+                "dynamodb-pitr-enabled": "PASS" if t in ("t-pitr", "t-tagged") else "FAIL",
+                "dynamodb-deletion-protection": "PASS" if t in ("t-deletion-protection", "t-tagged") else "FAIL",
+                "dynamodb-backup-plan": "PASS" if t in ("t-pitr", "t-tagged") else "FAIL",  # by ARN, by tag
+                "dynamodb-autoscaling": "PASS",  # on demand, or t-tagged's four scalable targets
+                "dynamodb-required-tags": "PASS" if t == "t-tagged" else "FAIL",
+                "dynamodb-resource-policy-restricted": "FAIL" if t == "t-tagged" and not first else "PASS"})
+        for c in ("dax-plain", "dax-secure", "dax-sse-only"):
+            s.expect(T_DAX, c, region, {
+                "dax-private-subnets": "FAIL" if first else "PASS",
+                "dax-iam-role-least-privilege": "FAIL",  # dynamodb:* on * inline
+                "dax-security-group-restricted": ("UNKNOWN", CAVEAT_SG),
+                "vpc-dynamodb-endpoint": "PASS" if first else "FAIL"})
+        secure = "rg-valkey-secure"
+        for g in ("rg-redis-plain", secure, "rg-redis-transit-preferred", "rg-redis-no-mode"):
+            good = g == secure
+            s.expect(T_RG, g, region, {
+                "elasticache-auth": "PASS" if good else "FAIL",  # AUTH token
+                "elasticache-automatic-failover": "PASS" if good else "FAIL",
+                "elasticache-multi-az": "PASS" if good else "FAIL",
+                "elasticache-backup-retention": "PASS" if good else "FAIL",
+                # Redis OSS upgrades automatically only from 6.0; the version is in the member clusters
+                "elasticache-auto-minor-upgrade": "PASS" if good else ("UNKNOWN", CAVEAT_RG_MEMBERS),
+                "elasticache-customer-managed-key": "PASS" if good else "FAIL",
+                **({"elasticache-key-usable": "PASS"} if good else {}),
+                "elasticache-custom-subnet-group": ("UNKNOWN", CAVEAT_RG_MEMBERS),
+                "elasticache-private-subnets": ("UNKNOWN", CAVEAT_RG_MEMBERS),
+                "vpc-dynamodb-endpoint": ("UNKNOWN", CAVEAT_RG_MEMBERS)})
+        s.expect(T_CC, "mc-memcached", region, {
+            "elasticache-multi-az": "FAIL",  # one node (Memcached is never upgraded automatically: no finding)
+            "elasticache-custom-subnet-group": "PASS",
+            "elasticache-private-subnets": "FAIL" if first else "PASS",
+            "vpc-dynamodb-endpoint": "PASS" if first else "FAIL"})
+        for sc, cmk in (("sc-default-key", False), ("sc-cmk", True)):
+            s.expect(T_SC, sc, region, {
+                "elasticache-auth": "FAIL" if cmk else "PASS",  # sc-default-key has the user group
+                "elasticache-automatic-failover": "PASS",
+                "elasticache-multi-az": "PASS",
+                "elasticache-backup-retention": "FAIL",  # 1 day
+                "elasticache-auto-minor-upgrade": "PASS",
+                "elasticache-customer-managed-key": "PASS" if cmk else "FAIL",
+                **({"elasticache-key-usable": "PASS"} if cmk else {}),
+                "elasticache-private-subnets": "FAIL" if first else "PASS",
+                "vpc-dynamodb-endpoint": "PASS" if first else "FAIL"})
+        for k in (r for r in s.resources if r["type"] == T_KEY and r["region"] == region):
+            name = k["facts"]["alias"].rsplit("/", 1)[-1]
+            state = k["facts"]["KeyState"]
+            v = {"kms-key-not-pending-deletion": "FAIL" if state == "PendingDeletion" else "PASS",
+                 "kms-key-policy-restricted": "FAIL" if name == "norotation" else "PASS"}
+            if state != "PendingDeletion":  # a key being deleted is judged by the check above only
+                v["kms-key-rotation"] = "PASS" if k["facts"]["KeyRotationEnabled"] else "FAIL"
+            if name == "enabled":  # used by ElastiCache; the default policy has no kms:ViaService
+                v["kms-key-via-service-complete"] = "PASS"
+            s.expect(T_KEY, k["id"], region, v)
+        # the account in the region: the multi-region trail covers both; the recorder only the first
+        s.expect(T_ACCOUNT, f"{s.account}/{region}", region, {
+            "cloudtrail-management-events": "PASS", "cloudtrail-dynamodb-data-events": "PASS",
+            "config-recorder-dynamodb": "PASS" if first else "FAIL"})
+        if first:
+            s.expect(T_TRAIL, "atrest-trail", region, {"cloudtrail-management-events": "PASS",
+                                                       "cloudtrail-dynamodb-data-events": "PASS"},
+                     arn=f"arn:aws:cloudtrail:{region}:{s.account}:trail/atrest-trail")
+            s.expect(T_RECORDER, "default", region, {"config-recorder-dynamodb": "PASS"})
+    # IAM (global): the DAX role's inline dynamodb:* on *, the customer managed dax:* on *
+    s.expect(T_ROLE, DAX_ROLE, None, {"iam-dynamodb-least-privilege": "FAIL"}, arn=role_arn)
+    for name, verdict in (("atrest-dax-admin", "FAIL"), ("atrest-table-reader", "PASS")):
+        s.expect(T_POLICY, name, None, {"iam-dynamodb-least-privilege": verdict},
+                 arn=f"arn:aws:iam::{s.account}:policy/{name}")
+    s.expect(T_POLICY, "user/atrest-analyst/read-one-table", None, {"iam-dynamodb-least-privilege": "PASS"})
 
 
 def seed_scale(endpoint: str, tables: int = 2000, dax: int = 200, replication_groups: int = 500,
@@ -487,6 +739,24 @@ def seed_pages(endpoint: str, region: str = "us-east-1", expected_path: str | No
                    serverless_caches=[s.serverless_item(region, f"page-sc-{i:03d}", keys[0] if i % 2 else None)
                                       for i in range(120)],
                    user_groups=[{"UserGroupId": f"page-ug-{i:03d}", "UserIds": ["default"]} for i in range(120)])
+    # A provisioned table whose required tags are on the third page of ListTagsOfResource (moto
+    # pages tags by 10) and whose scalable targets are on the second page of
+    # DescribeScalableTargets (50 a page): its two verdicts pass only if both lists are read on.
+    ddb = s.client("dynamodb", region)
+    t = ddb.create_table(TableName="page-provisioned", KeySchema=KEY_SCHEMA["KeySchema"],
+                         AttributeDefinitions=KEY_SCHEMA["AttributeDefinitions"], BillingMode="PROVISIONED",
+                         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+                         Tags=[{"Key": f"filler-{i:02d}", "Value": "x"} for i in range(20)] +
+                              [{"Key": "Environment", "Value": "test"}, {"Key": "Security", "Value": "low"}])["TableDescription"]
+    aas = s.client("application-autoscaling", region)
+    fillers = [f"table/page-tbl-{i:03d}" for i in range(29)]
+    for rid in fillers + ["table/page-provisioned"]:
+        for dim in ("ReadCapacityUnits", "WriteCapacityUnits"):
+            aas.register_scalable_target(ServiceNamespace="dynamodb", ResourceId=rid,
+                                         ScalableDimension=f"dynamodb:table:{dim}", MinCapacity=1, MaxCapacity=10)
+    s.add(T_TABLE, "page-provisioned", t["TableArn"], region, {"tags": 22, "scalable_targets": 2},
+          {"dynamodb-kms-encryption": "FAIL", "dynamodb-customer-managed-key": "FAIL"})
+    s.expect(T_TABLE, "page-provisioned", region, {"dynamodb-required-tags": "PASS", "dynamodb-autoscaling": "PASS"})
     ddb, dax, ec, kms = (s.client(x, region) for x in ("dynamodb", "dax", "elasticache", "kms"))
 
     def pages(paginator_owner, name, size, key="PageSize"):
@@ -497,7 +767,12 @@ def seed_pages(endpoint: str, region: str = "us-east-1", expected_path: str | No
           "elasticache:DescribeReplicationGroups@100": pages(ec, "describe_replication_groups", 100),
           "elasticache:DescribeCacheClusters@100": pages(ec, "describe_cache_clusters", 100),
           "kms:ListKeys@100": pages(kms, "list_keys", 100),
-          "kms:ListAliases@100": pages(kms, "list_aliases", 100)}
+          "kms:ListAliases@100": pages(kms, "list_aliases", 100),
+          "application-autoscaling:DescribeScalableTargets@50": sum(
+              1 for _ in aas.get_paginator("describe_scalable_targets").paginate(
+                  ServiceNamespace="dynamodb", PaginationConfig={"PageSize": 50})),
+          "dynamodb:ListTagsOfResource(page-provisioned)": sum(
+              1 for _ in ddb.get_paginator("list_tags_of_resource").paginate(ResourceArn=t["TableArn"]))}
     if s.has_proxy:
         pg.update({"dax:DescribeSubnetGroups@100": pages(dax, "describe_subnet_groups", 100),
                    "elasticache:DescribeServerlessCaches@50": pages(ec, "describe_serverless_caches", 50),

@@ -146,6 +146,12 @@ std::string form_encode(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
+std::string uri_encode(std::string_view value) {
+  std::string out;
+  percent_encode(out, value);
+  return out;
+}
+
 struct AwsClient::Impl {
   HttpClient& http;
   ClientOptions options;
@@ -187,7 +193,12 @@ struct AwsClient::Impl {
     std::string sign_region = global_signing_region(s, a->target.region);
     HttpRequest req;
     req.url = endpoint(s, a->target.region);
-    if (!req.url.empty() && req.url.back() != '/' && req.url.find('/', req.url.find("//") + 2) == std::string::npos) {
+    if (s.protocol == Protocol::kRestJson) {
+      // The input is the path and query: a GET with no body.
+      while (!req.url.empty() && req.url.back() == '/') req.url.pop_back();
+      req.url += a->input.path;
+      req.method = "GET";
+    } else if (!req.url.empty() && req.url.back() != '/' && req.url.find('/', req.url.find("//") + 2) == std::string::npos) {
       req.url += '/';
     }
     if (s.protocol == Protocol::kJson10 || s.protocol == Protocol::kJson11) {
@@ -195,7 +206,7 @@ struct AwsClient::Impl {
                                                                               : "application/x-amz-json-1.1");
       req.headers.emplace_back("X-Amz-Target", std::string(s.target_prefix) + "." + a->op->name);
       req.body = a->input.json;
-    } else {
+    } else if (s.protocol == Protocol::kQuery || s.protocol == Protocol::kEc2) {
       req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
       std::vector<std::pair<std::string, std::string>> form = {{"Action", a->op->name}, {"Version", s.api_version}};
       form.insert(form.end(), a->input.form.begin(), a->input.form.end());
@@ -267,7 +278,7 @@ struct AwsClient::Impl {
     r.status = resp.status;
     r.attempts = a.attempt;
     const Service& s = *a.op->service;
-    bool json = s.protocol == Protocol::kJson10 || s.protocol == Protocol::kJson11;
+    bool json = s.protocol == Protocol::kJson10 || s.protocol == Protocol::kJson11 || s.protocol == Protocol::kRestJson;
     if (!resp.transport_error.empty()) {
       r.error_code = "TransportError";
       r.error_message = resp.transport_error;
@@ -296,7 +307,23 @@ struct AwsClient::Impl {
       r.json = std::move(*converted);
       return r;
     }
-    if (json) {
+    if (s.protocol == Protocol::kRestJson) {
+      // REST services name the error in the header first (botocore's rest-json parser), else
+      // in the body's code.
+      std::string header = resp.header("x-amzn-errortype");
+      r.error_code = json_error_code(resp.body, header, &r.error_message);
+      if (!header.empty()) {
+        r.error_code = json_error_code("", header, nullptr);
+      } else if (r.error_code.empty()) {
+        simdjson::dom::element doc;
+        simdjson::padded_string padded(resp.body);
+        std::string_view code;
+        if (validator.parse(padded).get(doc) == simdjson::SUCCESS &&
+            (doc["code"].get(code) == simdjson::SUCCESS || doc["Code"].get(code) == simdjson::SUCCESS)) {
+          r.error_code = code;
+        }
+      }
+    } else if (json) {
       r.error_code = json_error_code(resp.body, resp.header("x-amzn-errortype"), &r.error_message);
     } else if (std::optional<XmlError> e = parse_xml_error(resp.body)) {
       r.error_code = e->code;

@@ -25,10 +25,12 @@ struct Target {
   std::string region;
 };
 
-// Request parameters: a JSON object for JSON services, form pairs for query/ec2 services.
+// Request parameters: a JSON object for JSON services, form pairs for query/ec2 services, the
+// path with its query string for REST services (e.g. "/backup/plans/?maxResults=100").
 struct CallInput {
   std::string json = "{}";
   std::vector<std::pair<std::string, std::string>> form;
+  std::string path = "";
   bool urgent = false;  // sent before queued calls (list pages: more work depends on them)
 };
 
@@ -85,5 +87,7 @@ bool is_throttle_code(std::string_view code);
 bool is_transient(std::string_view code, long status);
 // Form encoding as the SDKs send it (RFC 3986 unreserved characters kept).
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& pairs);
+// One path segment or query value, percent-encoded the same way.
+std::string uri_encode(std::string_view value);
 
 }  // namespace atrest::aws

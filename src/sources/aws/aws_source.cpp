@@ -48,7 +48,8 @@ std::string json_quote(std::string_view s) {
 }
 
 // Whether an answer that no reader recognised is simply an empty page: an object holding
-// nothing but pagination and request metadata (some services leave an empty list out).
+// nothing but pagination and request metadata and empty lists (some services leave an empty
+// list out, others send []).
 bool is_empty_page(const std::string& json) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -56,13 +57,22 @@ bool is_empty_page(const std::string& json) {
   if (parser.parse(json).get(doc) != simdjson::SUCCESS || doc.get(obj) != simdjson::SUCCESS) return false;
   for (auto field : obj) {
     std::string_view k = field.key;
-    if (k == "NextToken" || k == "Marker" || k == "NextMarker" || k == "Truncated" || k == "ResponseMetadata" ||
-        k == "requestId" || k == "RequestId" || k == "LastEvaluatedTableName") {
+    if (k == "NextToken" || k == "Marker" || k == "NextMarker" || k == "Truncated" || k == "IsTruncated" ||
+        k == "ResponseMetadata" || k == "requestId" || k == "RequestId" || k == "LastEvaluatedTableName") {
       continue;
     }
+    simdjson::dom::array list;
+    if (field.value.get(list) == simdjson::SUCCESS && list.size() == 0) continue;
     return false;
   }
   return true;
+}
+
+// The partition of a region, for ARNs built before the resource is described.
+std::string_view partition_of(std::string_view region) {
+  if (region.starts_with("cn-")) return "aws-cn";
+  if (region.starts_with("us-gov-")) return "aws-us-gov";
+  return "aws";
 }
 
 // The key id at the end of a key ARN ("arn:aws:kms:r:a:key/ID"), else the reference itself.
@@ -93,6 +103,22 @@ struct Account {
   std::set<std::string> requested_keys;
   std::set<std::string> alias_regions;  // regions whose KMS aliases were asked for
   std::set<std::string> described_tables;  // region|name: a table is described once per scan
+  std::set<std::string> trails;  // ARNs read: a multi-region trail is listed in every region
+  // What was listed per region (empty reason) or why not; becomes one AccountRegion each.
+  std::map<std::string, std::map<Collection, std::string>> coverage;
+  // IAM is global: read once per account; its outcome applies to every region.
+  bool iam_read = false;
+  std::string iam_error;
+};
+
+// The VPCs that hold a DAX cluster or cache in one region: subnets, route tables and VPC
+// endpoints are listed for these only. Known once the lists that name them have ended.
+struct RegionNetwork {
+  int waiting = 0;                            // those lists still running
+  std::set<std::string> vpcs;
+  std::set<std::string> grouped_subnets;      // subnets of the subnet groups (their VPC is known)
+  std::set<std::string> serverless_subnets;   // subnets serverless caches name (VPC still to learn)
+  std::string incomplete;                     // why a VPC may be missing from `vpcs`
 };
 
 struct Paging {
@@ -316,13 +342,53 @@ class LiveScan {
     scope_error(a, region, types, op, bad);
   }
 
+  // Records that `c` was listed completely in the region (empty `why`) or why it was not; a
+  // failure also goes to the account's summary. The first failure of a collection is kept.
+  void record_listing(Account& a, const std::string& region, Collection c, const std::string& why) {
+    auto& slot = a.coverage[region];
+    auto [it, fresh] = slot.try_emplace(c, why);
+    if (!why.empty()) {
+      // One cause (the VPCs not known) can leave several collections unlisted: say it once.
+      std::string line = fmt::format("aws {}: {}", a.id, why);
+      auto& errors = summary(a).errors;
+      if (std::find(errors.begin(), errors.end(), line) == errors.end()) errors.push_back(std::move(line));
+      if (!fresh && it->second.empty()) it->second = why;
+    }
+  }
+
+  // One page of a list whose resources are judged through an AccountRegion: false (and a
+  // reason in `why`) when no reader recognises it and it is not an empty page.
+  bool read_list_page(Account& a, const std::string& region, const std::string& json, const Operation& op,
+                      Inventory& into, std::string& why) {
+    ApiAnswer answer;
+    read(a, region, json, op, into, &answer);
+    if (answer.recognised || is_empty_page(json)) return true;
+    if (why.empty()) {
+      why = fmt::format("{}:{} in {}: InvalidResponse: the answer holds no list atrest recognises", op.service->id,
+                        op.name, region);
+    }
+    return false;
+  }
+
+  void add_coverage();
   void start_account(Account& a);
   void start_region(Account& a, const std::string& region);
-  void scan_dax(Account& a, const std::string& region);
+  void scan_iam(Account& a);
+  void scan_trails(Account& a, const std::string& region);
+  void read_trail(Account& a, const std::string& listed_in, Trail trail);
+  void scan_config(Account& a, const std::string& region);
+  void scan_backup(Account& a, const std::string& region);
+  void scan_scalable_targets(Account& a, const std::string& region);
+  void scan_cache_subnet_groups(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net);
+  void network_source_done(Account& a, const std::string& region, const std::shared_ptr<RegionNetwork>& net,
+                           const std::string& why);
+  void locate_serverless_subnets(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net);
+  void describe_network(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net);
+  void scan_dax(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net);
   void scan_tables(Account& a, const std::string& region);
   void describe_security_groups(Account& a, const std::string& region, std::vector<std::string> ids);
   void describe_table(Account& a, const std::string& region, std::string name);
-  void scan_elasticache(Account& a, const std::string& region);
+  void scan_elasticache(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net);
   void request_key(Account& a, const std::string& resource_region, const std::string& ref);
   void request_keys_of(Account& a, const std::string& region, Inventory& found);
   void list_organization(Account& caller);
@@ -350,6 +416,7 @@ void LiveScan::start_account(Account& a) {
     }
     a.id = json_string(r.json, "Account");
     if (a.id.empty()) a.id = a.expected_id;
+    scan_iam(a);
     summary(a).source = fmt::format("aws account {}{}", a.id,
                                     a.label.empty() || a.label == a.id ? "" : fmt::format(" ({})", a.label));
     if (!options_.regions.empty()) {
@@ -389,12 +456,20 @@ void LiveScan::start_account(Account& a) {
 
 void LiveScan::start_region(Account& a, const std::string& region) {
   ++regions_scanned_;
-  if (dax_offered_in(region)) scan_dax(a, region);
+  a.coverage[region];  // an AccountRegion even when every listing of the region fails
+  auto net = std::make_shared<RegionNetwork>();
+  net->waiting = dax_offered_in(region) ? 3 : 2;  // DAX subnet groups, cache subnet groups, serverless caches
+  if (dax_offered_in(region)) scan_dax(a, region, net);
   scan_tables(a, region);
-  scan_elasticache(a, region);
+  scan_elasticache(a, region, net);
+  scan_cache_subnet_groups(a, region, net);
+  scan_trails(a, region);
+  scan_config(a, region);
+  scan_backup(a, region);
+  scan_scalable_targets(a, region);
 }
 
-void LiveScan::scan_dax(Account& a, const std::string& region) {
+void LiveScan::scan_dax(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net) {
   auto groups = std::make_shared<std::set<std::string>>();  // security groups the clusters use
   paginate(a, region, ops::kDaxDescribeClusters, {"NextToken", "NextToken"}, json_pages("\"MaxResults\":100", "NextToken"),
            [this, &a, region, groups](const std::string& json) {
@@ -409,15 +484,463 @@ void LiveScan::scan_dax(Account& a, const std::string& region) {
              if (error != nullptr) scope_error(a, region, {ResourceType::kDaxCluster}, ops::kDaxDescribeClusters, *error);
              describe_security_groups(a, region, std::vector<std::string>(groups->begin(), groups->end()));
            });
-  // Subnet groups tell how far DAX can spread nodes; without them dax-multi-az judges by the
-  // nodes alone, so a failure here is reported but leaves the clusters readable.
+  // Subnet groups tell how far DAX can spread nodes and where the clusters' subnets are; without
+  // them dax-multi-az judges by the nodes alone, so a failure here is reported but leaves the
+  // clusters readable (the VPCs' subnets are then marked not listed).
   paginate(a, region, ops::kDaxDescribeSubnetGroups, {"NextToken", "NextToken"}, json_pages("\"MaxResults\":100", "NextToken"),
-           [this, &a, region](const std::string& json) { read(a, region, json, ops::kDaxDescribeSubnetGroups, inventory_); },
-           [this, &a, region](const CallResult* error) {
-             if (error != nullptr) {
-               summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, error->describe(ops::kDaxDescribeSubnetGroups, region)));
+           [this, &a, region, net](const std::string& json) {
+             Inventory found;
+             read(a, region, json, ops::kDaxDescribeSubnetGroups, found);
+             for (const SubnetGroup& g : found.subnet_groups()) {
+               if (g.vpc_id.is_known() && !g.vpc_id.value().empty()) net->vpcs.insert(g.vpc_id.value());
+               if (g.subnet_ids.is_known()) net->grouped_subnets.insert(g.subnet_ids.value().begin(), g.subnet_ids.value().end());
              }
+             inventory_.absorb(std::move(found));
+           },
+           [this, &a, region, net](const CallResult* error) {
+             std::string why;
+             if (error != nullptr) {
+               why = error->describe(ops::kDaxDescribeSubnetGroups, region);
+               summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+             }
+             network_source_done(a, region, net, why);
            });
+}
+
+void LiveScan::scan_cache_subnet_groups(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net) {
+  const Operation& op = ops::kElastiCacheDescribeCacheSubnetGroups;
+  auto bad_page = std::make_shared<std::string>();
+  paginate(a, region, op, {"Marker", "Marker"},
+           [](const std::string& token) {
+             CallInput in;
+             in.form.emplace_back("MaxRecords", "100");
+             if (!token.empty()) in.form.emplace_back("Marker", token);
+             return in;
+           },
+           [this, &a, region, net, bad_page, &op](const std::string& json) {
+             Inventory found;
+             read_list_page(a, region, json, op, found, *bad_page);
+             for (const SubnetGroup& g : found.subnet_groups()) {
+               if (g.vpc_id.is_known() && !g.vpc_id.value().empty()) net->vpcs.insert(g.vpc_id.value());
+               if (g.subnet_ids.is_known()) net->grouped_subnets.insert(g.subnet_ids.value().begin(), g.subnet_ids.value().end());
+             }
+             inventory_.absorb(std::move(found));
+           },
+           [this, &a, region, net, bad_page, &op](const CallResult* error) {
+             std::string why = error != nullptr ? error->describe(op, region) : *bad_page;
+             if (!why.empty()) summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+             network_source_done(a, region, net, why);
+           });
+}
+
+// One of the lists naming the region's VPCs has ended; when all have, the network is read.
+void LiveScan::network_source_done(Account& a, const std::string& region, const std::shared_ptr<RegionNetwork>& net,
+                                   const std::string& why) {
+  if (!why.empty() && net->incomplete.empty()) {
+    net->incomplete = "the VPCs holding DAX clusters and caches are not all known (" + why + ")";
+  }
+  if (--net->waiting > 0) return;
+  locate_serverless_subnets(a, region, net);
+}
+
+// Serverless caches name subnets, not a group: their VPCs come from DescribeSubnets by id.
+void LiveScan::locate_serverless_subnets(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net) {
+  std::vector<std::string> ids;
+  for (const std::string& id : net->serverless_subnets) {
+    if (!net->grouped_subnets.contains(id)) ids.push_back(id);
+  }
+  if (ids.empty()) {
+    describe_network(a, region, net);
+    return;
+  }
+  auto chunks = std::make_shared<size_t>((ids.size() + 199) / 200);
+  for (size_t start = 0; start < ids.size(); start += 200) {
+    std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
+                                   ids.begin() + static_cast<long>(std::min(ids.size(), start + 200)));
+    paginate(a, region, ops::kEc2DescribeSubnets, {"NextToken", "NextToken"},
+             [chunk](const std::string& token) {
+               CallInput in;
+               in.form.emplace_back("Filter.1.Name", "subnet-id");
+               for (size_t i = 0; i < chunk.size(); ++i) in.form.emplace_back(fmt::format("Filter.1.Value.{}", i + 1), chunk[i]);
+               in.form.emplace_back("MaxResults", "1000");
+               if (!token.empty()) in.form.emplace_back("NextToken", token);
+               return in;
+             },
+             [this, &a, region, net](const std::string& json) {
+               Inventory found;  // only their VPCs: the subnets themselves are listed by VPC below
+               std::string why;
+               if (!read_list_page(a, region, json, ops::kEc2DescribeSubnets, found, why) && net->incomplete.empty()) {
+                 net->incomplete = why;
+               }
+               for (const Subnet& sn : found.subnets()) {
+                 if (sn.vpc_id.is_known() && !sn.vpc_id.value().empty()) net->vpcs.insert(sn.vpc_id.value());
+               }
+             },
+             [this, &a, region, net, chunks](const CallResult* error) {
+               if (error != nullptr && net->incomplete.empty()) {
+                 net->incomplete = "the VPCs of the serverless caches' subnets are not known (" +
+                                   error->describe(ops::kEc2DescribeSubnets, region) + ")";
+               }
+               if (--*chunks == 0) describe_network(a, region, net);
+             });
+  }
+}
+
+// Subnets, route tables and VPC endpoints of the VPCs that hold DAX clusters and caches, 200
+// VPC ids per filter (the EC2 limit on filter values), every page.
+void LiveScan::describe_network(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net) {
+  struct List {
+    const Operation* op;
+    Collection collection;
+    const char* max_results;
+  };
+  static const List kLists[] = {{&ops::kEc2DescribeSubnets, Collection::kSubnets, "1000"},
+                                {&ops::kEc2DescribeRouteTables, Collection::kRouteTables, "100"},
+                                {&ops::kEc2DescribeVpcEndpoints, Collection::kVpcEndpoints, "1000"}};
+  std::vector<std::string> vpcs(net->vpcs.begin(), net->vpcs.end());
+  for (const List& list : kLists) {
+    if (vpcs.empty()) {
+      record_listing(a, region, list.collection, net->incomplete);
+      continue;
+    }
+    struct Progress {
+      size_t chunks;
+      std::string why;
+    };
+    auto progress = std::make_shared<Progress>(Progress{(vpcs.size() + 199) / 200, net->incomplete});
+    for (size_t start = 0; start < vpcs.size(); start += 200) {
+      std::vector<std::string> chunk(vpcs.begin() + static_cast<long>(start),
+                                     vpcs.begin() + static_cast<long>(std::min(vpcs.size(), start + 200)));
+      paginate(a, region, *list.op, {"NextToken", "NextToken"},
+               [chunk, max = list.max_results](const std::string& token) {
+                 CallInput in;
+                 in.form.emplace_back("Filter.1.Name", "vpc-id");
+                 for (size_t i = 0; i < chunk.size(); ++i) in.form.emplace_back(fmt::format("Filter.1.Value.{}", i + 1), chunk[i]);
+                 in.form.emplace_back("MaxResults", max);
+                 if (!token.empty()) in.form.emplace_back("NextToken", token);
+                 return in;
+               },
+               [this, &a, region, progress, op = list.op](const std::string& json) {
+                 read_list_page(a, region, json, *op, inventory_, progress->why);
+               },
+               [this, &a, region, progress, list](const CallResult* error) {
+                 if (error != nullptr && progress->why.empty()) progress->why = error->describe(*list.op, region);
+                 if (--progress->chunks == 0) record_listing(a, region, list.collection, progress->why);
+               });
+    }
+  }
+}
+
+// IAM roles (inline and attached policies), customer managed policies and the inline policies
+// of users and groups: one listing per account (IAM is global), every page. The pages are
+// joined into one answer before reading: a policy's attached roles are found among the roles
+// of the same answer.
+void LiveScan::scan_iam(Account& a) {
+  const Operation& op = ops::kIamGetAccountAuthorizationDetails;
+  static constexpr const char* kLists[] = {"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"};
+  struct Joined {
+    std::vector<std::string> items[std::size(kLists)];  // minified JSON of each list's items
+    std::string why;
+  };
+  auto joined = std::make_shared<Joined>();
+  paginate(a, home_region_, op, {"Marker", "Marker", "IsTruncated"},
+           [](const std::string& token) {
+             CallInput in;
+             const char* filters[] = {"Role", "LocalManagedPolicy", "User", "Group"};
+             for (size_t i = 0; i < std::size(filters); ++i) in.form.emplace_back(fmt::format("Filter.member.{}", i + 1), filters[i]);
+             in.form.emplace_back("MaxItems", "1000");
+             if (!token.empty()) in.form.emplace_back("Marker", token);
+             return in;
+           },
+           [joined, &op](const std::string& json) {
+             thread_local simdjson::dom::parser parser;
+             simdjson::dom::element doc;
+             bool any = false;
+             if (parser.parse(json).get(doc) == simdjson::SUCCESS) {
+               for (size_t i = 0; i < std::size(kLists); ++i) {
+                 simdjson::dom::array list;
+                 if (doc[kLists[i]].get(list) != simdjson::SUCCESS) continue;
+                 any = true;
+                 for (simdjson::dom::element item : list) joined->items[i].push_back(simdjson::to_string(item));
+               }
+             }
+             if (!any && !is_empty_page(json) && joined->why.empty()) {
+               joined->why = fmt::format("{}:{}: InvalidResponse: the answer holds no list atrest recognises",
+                                         op.service->id, op.name);
+             }
+           },
+           [this, &a, joined, &op](const CallResult* error) {
+             a.iam_read = true;
+             a.iam_error = error != nullptr ? error->describe(op, "") : joined->why;
+             if (!a.iam_error.empty()) {
+               summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, a.iam_error));
+               return;  // a partial listing would judge roles by the policies of some pages only
+             }
+             std::string json = "{";
+             for (size_t i = 0; i < std::size(kLists); ++i) {
+               json += (i == 0 ? "" : ",") + json_quote(kLists[i]) + ":[";
+               for (size_t k = 0; k < joined->items[i].size(); ++k) json += (k == 0 ? "" : ",") + joined->items[i][k];
+               json += "]";
+             }
+             json += ",\"IsTruncated\":false}";
+             read(a, "", json, op, inventory_);  // global resources: no region of their own
+           });
+}
+
+// Trails the region lists, shadow trails included (a multi-region trail homed elsewhere also
+// covers this region); each trail is read once per account, its status and selectors in its
+// home region.
+void LiveScan::scan_trails(Account& a, const std::string& region) {
+  const Operation& op = ops::kCloudTrailDescribeTrails;
+  call(a, region, op, {"{\"includeShadowTrails\":true}", {}, {}}, [this, &a, region, &op](CallResult r) {
+    if (!r.ok) {
+      record_listing(a, region, Collection::kTrails, r.describe(op, region));
+      return;
+    }
+    Inventory found;
+    std::string why;
+    read_list_page(a, region, r.json, op, found, why);
+    for (const Trail& t : found.trails()) {
+      std::string key = t.arn.is_known() ? t.arn.value() : t.id;
+      if (a.trails.insert(key).second) read_trail(a, region, t);
+    }
+    record_listing(a, region, Collection::kTrails, why);
+  });
+}
+
+void LiveScan::read_trail(Account& a, const std::string& listed_in, Trail trail) {
+  struct Pending {
+    Trail trail;
+    int waiting = 2;
+    CallResult status, selectors;
+  };
+  auto p = std::make_shared<Pending>();
+  p->trail = std::move(trail);
+  const std::string home = p->trail.home_region.is_known() && !p->trail.home_region.value().empty()
+                               ? p->trail.home_region.value()
+                               : listed_in;
+  const std::string name = p->trail.arn.is_known() ? p->trail.arn.value() : p->trail.id;
+  auto finish = [this, &a, home, p] {
+    if (--p->waiting > 0) return;
+    Trail& t = p->trail;
+    Inventory none;
+    if (p->status.ok) {
+      ApiAnswer answer;
+      read(a, home, p->status.json, ops::kCloudTrailGetTrailStatus, none, &answer);
+      t.logging = answer.has_trail_status ? answer.logging
+                                          : Field<bool>::unknown("GetTrailStatus answered without IsLogging");
+    } else {
+      std::string why = p->status.describe(ops::kCloudTrailGetTrailStatus, home);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+      t.logging = Field<bool>::unknown(why);
+    }
+    if (p->selectors.ok) {
+      ApiAnswer answer;
+      read(a, home, p->selectors.json, ops::kCloudTrailGetEventSelectors, none, &answer);
+      if (answer.has_event_selectors) {
+        t.event_selectors = answer.event_selectors;
+        t.advanced_event_selectors = answer.advanced_event_selectors;
+      } else {
+        t.event_selectors = Field<std::vector<ClassicEventSelector>>::unknown("GetEventSelectors answered without selectors");
+        t.advanced_event_selectors = Field<std::vector<AdvancedEventSelector>>::unknown("GetEventSelectors answered without selectors");
+      }
+    } else {
+      std::string why = p->selectors.describe(ops::kCloudTrailGetEventSelectors, home);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+      t.event_selectors = Field<std::vector<ClassicEventSelector>>::unknown(why);
+      t.advanced_event_selectors = Field<std::vector<AdvancedEventSelector>>::unknown(why);
+    }
+    inventory_.add(std::move(t));
+  };
+  call(a, home, ops::kCloudTrailGetTrailStatus, {"{\"Name\":" + json_quote(name) + "}", {}, {}}, [p, finish](CallResult r) {
+    p->status = std::move(r);
+    finish();
+  });
+  call(a, home, ops::kCloudTrailGetEventSelectors, {"{\"TrailName\":" + json_quote(name) + "}", {}, {}},
+       [p, finish](CallResult r) {
+         p->selectors = std::move(r);
+         finish();
+       });
+}
+
+// The region's Config recorders and whether each is recording.
+void LiveScan::scan_config(Account& a, const std::string& region) {
+  struct Pending {
+    int waiting = 2;
+    CallResult recorders, status;
+  };
+  auto p = std::make_shared<Pending>();
+  auto finish = [this, &a, region, p] {
+    if (--p->waiting > 0) return;
+    if (!p->recorders.ok) {
+      record_listing(a, region, Collection::kConfigRecorders,
+                     p->recorders.describe(ops::kConfigDescribeConfigurationRecorders, region));
+      return;
+    }
+    Inventory found;
+    std::string why;
+    read_list_page(a, region, p->recorders.json, ops::kConfigDescribeConfigurationRecorders, found, why);
+    std::map<std::string, Field<bool>> recording;
+    std::string status_error;
+    if (p->status.ok) {
+      ApiAnswer answer;
+      Inventory none;
+      read(a, region, p->status.json, ops::kConfigDescribeConfigurationRecorderStatus, none, &answer);
+      for (auto& [name, on] : answer.recorder_status) recording[name] = on;
+    } else {
+      status_error = p->status.describe(ops::kConfigDescribeConfigurationRecorderStatus, region);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, status_error));
+    }
+    Inventory keep;
+    for (ConfigRecorder c : found.config_recorders()) {
+      auto it = recording.find(c.id);
+      c.recording = it != recording.end()     ? it->second
+                    : !status_error.empty() ? Field<bool>::unknown(status_error)
+                                            : Field<bool>::unknown("DescribeConfigurationRecorderStatus did not report this recorder");
+      keep.add(std::move(c));
+    }
+    inventory_.absorb(std::move(keep));
+    record_listing(a, region, Collection::kConfigRecorders, why);
+  };
+  call(a, region, ops::kConfigDescribeConfigurationRecorders, {}, [p, finish](CallResult r) {
+    p->recorders = std::move(r);
+    finish();
+  });
+  call(a, region, ops::kConfigDescribeConfigurationRecorderStatus, {}, [p, finish](CallResult r) {
+    p->status = std::move(r);
+    finish();
+  });
+}
+
+// AWS Backup: every plan, every selection of each plan, each selection read in full. The
+// collection is listed only when every one of those calls succeeded.
+void LiveScan::scan_backup(Account& a, const std::string& region) {
+  struct Progress {
+    int pending = 1;
+    std::string why;
+  };
+  auto progress = std::make_shared<Progress>();
+  auto done = [this, &a, region, progress](const std::string& why) {
+    if (!why.empty() && progress->why.empty()) progress->why = why;
+    if (--progress->pending == 0) record_listing(a, region, Collection::kBackupSelections, progress->why);
+  };
+  // The ids in a list page (plans or selections): {list_key}[].{id_key}.
+  auto ids_of = [](const std::string& json, const char* list_key, const char* id_key, bool& ok) {
+    std::vector<std::string> ids;
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    simdjson::dom::array list;
+    ok = parser.parse(json).get(doc) == simdjson::SUCCESS;
+    if (!ok) return ids;
+    if (doc[list_key].get(list) != simdjson::SUCCESS) {
+      ok = is_empty_page(json);
+      return ids;
+    }
+    for (simdjson::dom::element item : list) {
+      std::string_view id;
+      if (item[id_key].get(id) == simdjson::SUCCESS && !id.empty()) {
+        ids.emplace_back(id);
+      } else {
+        ok = false;
+      }
+    }
+    return ids;
+  };
+  auto rest_pages = [](std::string path) {
+    return [path = std::move(path)](const std::string& token) {
+      CallInput in;
+      in.path = path + "?maxResults=1000" + (token.empty() ? std::string() : "&nextToken=" + uri_encode(token));
+      return in;
+    };
+  };
+  auto get_selection = [this, &a, region, progress, done](const std::string& plan, const std::string& selection) {
+    ++progress->pending;
+    CallInput in;
+    in.path = "/backup/plans/" + uri_encode(plan) + "/selections/" + uri_encode(selection);
+    call(a, region, ops::kBackupGetBackupSelection, std::move(in), [this, &a, region, done](CallResult r) {
+      if (!r.ok) {
+        done(r.describe(ops::kBackupGetBackupSelection, region));
+        return;
+      }
+      std::string why;
+      read_list_page(a, region, r.json, ops::kBackupGetBackupSelection, inventory_, why);
+      done(why);
+    });
+  };
+  auto list_selections = [this, &a, region, progress, done, ids_of, rest_pages, get_selection](const std::string& plan) {
+    ++progress->pending;
+    paginate(a, region, ops::kBackupListBackupSelections, {"nextToken", "NextToken"},
+             rest_pages("/backup/plans/" + uri_encode(plan) + "/selections/"),
+             [region, plan, progress, ids_of, get_selection](const std::string& json) {
+               bool ok = true;
+               for (const std::string& id : ids_of(json, "BackupSelectionsList", "SelectionId", ok)) get_selection(plan, id);
+               if (!ok && progress->why.empty()) {
+                 progress->why = fmt::format("backup:ListBackupSelections in {}: InvalidResponse: a page without "
+                                             "BackupSelectionsList[].SelectionId", region);
+               }
+             },
+             [region, done](const CallResult* error) {
+               done(error != nullptr ? error->describe(ops::kBackupListBackupSelections, region) : std::string());
+             });
+  };
+  paginate(a, region, ops::kBackupListBackupPlans, {"nextToken", "NextToken"}, rest_pages("/backup/plans/"),
+           [region, progress, ids_of, list_selections](const std::string& json) {
+             bool ok = true;
+             for (const std::string& id : ids_of(json, "BackupPlansList", "BackupPlanId", ok)) list_selections(id);
+             if (!ok && progress->why.empty()) {
+               progress->why = fmt::format("backup:ListBackupPlans in {}: InvalidResponse: a page without "
+                                           "BackupPlansList[].BackupPlanId", region);
+             }
+           },
+           [region, done](const CallResult* error) {
+             done(error != nullptr ? error->describe(ops::kBackupListBackupPlans, region) : std::string());
+           });
+}
+
+// Application Auto Scaling targets of DynamoDB tables and indexes.
+void LiveScan::scan_scalable_targets(Account& a, const std::string& region) {
+  const Operation& op = ops::kApplicationAutoScalingDescribeScalableTargets;
+  auto bad_page = std::make_shared<std::string>();
+  paginate(a, region, op, {"NextToken", "NextToken"}, json_pages("\"ServiceNamespace\":\"dynamodb\",\"MaxResults\":50", "NextToken"),
+           [this, &a, region, bad_page, &op](const std::string& json) {
+             read_list_page(a, region, json, op, inventory_, *bad_page);
+           },
+           [this, &a, region, bad_page, &op](const CallResult* error) {
+             record_listing(a, region, Collection::kScalableTargets, error != nullptr ? error->describe(op, region) : *bad_page);
+           });
+}
+
+// One AccountRegion per account and region scanned, plus one without a region for IAM (its
+// resources are global).
+void LiveScan::add_coverage() {
+  for (Account& a : accounts_) {
+    std::string account = a.id.empty() ? a.expected_id : a.id;
+    auto make = [&](const std::string& region, const std::map<Collection, std::string>& lists) {
+      AccountRegion ar;
+      ar.id = region.empty() ? account : account + "/" + region;
+      ar.arn = Field<std::string>::absent();
+      ar.account = account.empty() ? nullptr : intern(account);
+      ar.region = region.empty() ? nullptr : intern(region);
+      ar.origin.kind = SourceKind::kAws;
+      for (const auto& [c, why] : lists) {
+        if (why.empty()) {
+          ar.listed.push_back(c);
+        } else {
+          ar.failed.emplace_back(c, why);
+        }
+      }
+      if (a.iam_read && a.iam_error.empty()) {
+        ar.listed.push_back(Collection::kIamPolicies);
+      } else {
+        ar.failed.emplace_back(Collection::kIamPolicies,
+                               a.iam_read ? a.iam_error : "iam:GetAccountAuthorizationDetails was not called");
+      }
+      inventory_.add(std::move(ar));
+    };
+    if (a.coverage.empty() && !a.iam_read) continue;  // the account could not be scanned at all
+    for (const auto& [region, lists] : a.coverage) make(region, lists);
+    make("", {});
+  }
 }
 
 // The security groups of the region's DAX clusters, 100 ids per call. A group that cannot be read is unreadable itself; the clusters are not.
@@ -471,8 +994,10 @@ void LiveScan::describe_table(Account& a, const std::string& region, std::string
   if (!a.described_tables.insert(region + '|' + name).second) return;
   struct Pair {
     std::string name;
-    int waiting = 2;
-    CallResult table, backups;
+    int waiting = 4;
+    CallResult table, backups, policy;
+    std::vector<Tag> tags;
+    std::string tags_error;
   };
   auto p = std::make_shared<Pair>();
   p->name = std::move(name);
@@ -510,9 +1035,31 @@ void LiveScan::describe_table(Account& a, const std::string& region, std::string
       pitr = Field<std::string>::unknown(why);
       days = Field<int64_t>::unknown(why);
     }
+    // Tags and the resource policy: a failure leaves that field unknown, the table readable.
+    Field<std::vector<Tag>> tags = Field<std::vector<Tag>>::known(p->tags);
+    if (!p->tags_error.empty()) {
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, p->tags_error));
+      tags = Field<std::vector<Tag>>::unknown(p->tags_error);
+    }
+    Field<std::string> policy;
+    if (p->policy.ok) {
+      ApiAnswer answer;
+      Inventory none;
+      read(a, region, p->policy.json, ops::kDynamoDbGetResourcePolicy, none, &answer);
+      policy = answer.has_resource_policy ? answer.resource_policy
+                                          : Field<std::string>::unknown("GetResourcePolicy answered without a Policy");
+    } else if (p->policy.error_code == "PolicyNotFoundException" || p->policy.error_code == "ResourceNotFoundException") {
+      policy = Field<std::string>::absent();  // the table has no resource policy
+    } else {
+      std::string why = p->policy.describe(ops::kDynamoDbGetResourcePolicy, region);
+      summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+      policy = Field<std::string>::unknown(why);
+    }
     for (DynamoDbTable& t : found.mutable_tables()) {
       t.pitr_status = pitr;
       t.pitr_recovery_days = days;
+      t.tags = tags;
+      t.resource_policy = policy;
     }
     request_keys_of(a, region, found);
     inventory_.absorb(std::move(found));
@@ -526,9 +1073,37 @@ void LiveScan::describe_table(Account& a, const std::string& region, std::string
     p->backups = std::move(r);
     finish();
   });
+  // Both take the table's ARN, built here so that all four calls are in flight at once.
+  const std::string arn = fmt::format("arn:{}:dynamodb:{}:{}:table/{}", partition_of(region), region, a.id, p->name);
+  const std::string by_arn = "{\"ResourceArn\":" + json_quote(arn) + "}";
+  call(a, region, ops::kDynamoDbGetResourcePolicy, {by_arn, {}}, [p, finish](CallResult r) {
+    p->policy = std::move(r);
+    finish();
+  });
+  paginate(a, region, ops::kDynamoDbListTagsOfResource, {"NextToken", "NextToken"},
+           [arn](const std::string& token) {
+             CallInput in;
+             in.json = "{\"ResourceArn\":" + json_quote(arn) +
+                       (token.empty() ? std::string() : ",\"NextToken\":" + json_quote(token)) + "}";
+             return in;
+           },
+           [this, &a, region, p](const std::string& json) {
+             ApiAnswer answer;
+             Inventory none;
+             read(a, region, json, ops::kDynamoDbListTagsOfResource, none, &answer);
+             if (answer.has_tags && answer.tags.is_known()) {
+               p->tags.insert(p->tags.end(), answer.tags.value().begin(), answer.tags.value().end());
+             } else if (!is_empty_page(json) && p->tags_error.empty()) {
+               p->tags_error = fmt::format("dynamodb:ListTagsOfResource in {}: InvalidResponse: the answer holds no Tags", region);
+             }
+           },
+           [region, p, finish](const CallResult* error) {
+             if (error != nullptr && p->tags_error.empty()) p->tags_error = error->describe(ops::kDynamoDbListTagsOfResource, region);
+             finish();
+           });
 }
 
-void LiveScan::scan_elasticache(Account& a, const std::string& region) {
+void LiveScan::scan_elasticache(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net) {
   struct List {
     const Operation* op;
     ResourceType type;
@@ -546,6 +1121,8 @@ void LiveScan::scan_elasticache(Account& a, const std::string& region) {
   };
   for (const List& list : lists) {
     const Operation& op = *list.op;
+    // Serverless caches name their subnets, which locate their VPCs.
+    const bool serverless = list.type == ResourceType::kElastiCacheServerlessCache;
     paginate(a, region, op, list.paging,
              [list](const std::string& token) {
                CallInput in;
@@ -554,14 +1131,20 @@ void LiveScan::scan_elasticache(Account& a, const std::string& region) {
                if (!token.empty()) in.form.emplace_back(list.paging.token_in, token);
                return in;
              },
-             [this, &a, region, &op, type = list.type](const std::string& json) {
+             [this, &a, region, &op, type = list.type, serverless, net](const std::string& json) {
                Inventory found;
                read_page(a, region, json, op, {type}, found);
                request_keys_of(a, region, found);
+               if (serverless) {
+                 for (const ElastiCache& c : found.caches()) {
+                   if (c.subnet_ids.is_known()) net->serverless_subnets.insert(c.subnet_ids.value().begin(), c.subnet_ids.value().end());
+                 }
+               }
                inventory_.absorb(std::move(found));
              },
-             [this, &a, region, &op, type = list.type](const CallResult* error) {
+             [this, &a, region, &op, type = list.type, serverless, net](const CallResult* error) {
                if (error != nullptr) scope_error(a, region, {type}, op, *error);
+               if (serverless) network_source_done(a, region, net, error != nullptr ? error->describe(op, region) : std::string());
              });
   }
 }
@@ -646,11 +1229,36 @@ void LiveScan::request_key(Account& a, const std::string& resource_region, const
       summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
       rotation = Field<bool>::unknown(why);
     }
+    bool customer_managed = false;
     for (KmsKey& k : found.mutable_kms_keys()) {
       k.rotation_enabled = rotation;
       if (p->ref.starts_with("alias/")) inventory_.add_kms_alias(k.account, k.region, nullptr, p->ref, k.id);
+      customer_managed |= k.key_manager.is_known() && k.key_manager.value() == "CUSTOMER";
     }
-    inventory_.absorb(std::move(found));
+    if (!customer_managed || found.kms_keys().size() != 1) {
+      inventory_.absorb(std::move(found));
+      return;
+    }
+    // The key policy of a customer managed key (AWS managed keys' policies are AWS's).
+    const KmsKey& key = found.kms_keys().front();
+    std::string by_key = "{\"KeyId\":" + json_quote(key.arn.is_known() ? key.arn.value() : key.id) +
+                         ",\"PolicyName\":\"default\"}";
+    auto held = std::make_shared<Inventory>(std::move(found));
+    call(a, region, ops::kKmsGetKeyPolicy, {by_key, {}}, [this, &a, region, held](CallResult r) {
+      Field<std::string> policy;
+      if (r.ok) {
+        ApiAnswer answer;
+        Inventory none;
+        read(a, region, r.json, ops::kKmsGetKeyPolicy, none, &answer);
+        policy = answer.has_key_policy ? answer.key_policy : Field<std::string>::unknown("GetKeyPolicy answered without a Policy");
+      } else {
+        std::string why = r.describe(ops::kKmsGetKeyPolicy, region);
+        summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
+        policy = Field<std::string>::unknown(why);
+      }
+      for (KmsKey& k : held->mutable_kms_keys()) k.policy = policy;
+      inventory_.absorb(std::move(*held));
+    });
   };
   std::string input = "{\"KeyId\":" + json_quote(ref) + "}";
   call(a, region, ops::kKmsDescribeKey, {input, {}}, [p, finish](CallResult r) {
@@ -803,6 +1411,7 @@ std::vector<InputSummary> LiveScan::run(LiveStats* stats) {
   for (Account& a : accounts_) start_account(a);
   schedule_progress();
   http_.run();
+  add_coverage();
   show_progress(true);
   if (stats != nullptr) {
     const ClientStats& s = client_.stats();

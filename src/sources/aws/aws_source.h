@@ -1,6 +1,8 @@
 // The live source: every account and region through the AWS APIs, calls in flight at once.
 // Answers go through the same readers as saved aws CLI outputs; what could not be read becomes
-// resources marked unreadable (one table, or every DAX cluster of a region), never a PASS.
+// resources marked unreadable (one table, or every DAX cluster of a region), a field marked
+// unknown (a table's tags, a key's policy), or a collection recorded as failed in the region's
+// AccountRegion (trails, recorders, backup selections, ...), never a PASS.
 #pragma once
 
 #include <string>

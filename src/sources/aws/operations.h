@@ -8,7 +8,8 @@
 
 namespace atrest::aws {
 
-enum class Protocol : unsigned char { kJson10, kJson11, kQuery, kEc2 };
+// kRestJson: AWS Backup (GET with the input in the path and query; JSON answers).
+enum class Protocol : unsigned char { kJson10, kJson11, kQuery, kEc2, kRestJson };
 
 struct Service {
   const char* id;             // endpoint prefix and signing name, e.g. "dynamodb"
@@ -26,16 +27,24 @@ struct Operation {
 };
 
 namespace services {
-extern const Service kDax, kDynamoDb, kElastiCache, kKms, kEc2, kSts, kOrganizations;
+extern const Service kDax, kDynamoDb, kElastiCache, kKms, kEc2, kSts, kOrganizations, kIam, kBackup,
+    kApplicationAutoScaling, kCloudTrail, kConfig;
 }
 
 namespace ops {
 extern const Operation kDaxDescribeClusters, kDaxDescribeSubnetGroups;
-extern const Operation kDynamoDbListTables, kDynamoDbDescribeTable, kDynamoDbDescribeContinuousBackups;
+extern const Operation kDynamoDbListTables, kDynamoDbDescribeTable, kDynamoDbDescribeContinuousBackups,
+    kDynamoDbListTagsOfResource, kDynamoDbGetResourcePolicy;
 extern const Operation kElastiCacheDescribeReplicationGroups, kElastiCacheDescribeCacheClusters,
-    kElastiCacheDescribeServerlessCaches;
-extern const Operation kKmsListAliases, kKmsDescribeKey, kKmsGetKeyRotationStatus;
-extern const Operation kEc2DescribeRegions, kEc2DescribeSecurityGroups;
+    kElastiCacheDescribeServerlessCaches, kElastiCacheDescribeCacheSubnetGroups;
+extern const Operation kKmsListAliases, kKmsDescribeKey, kKmsGetKeyRotationStatus, kKmsGetKeyPolicy;
+extern const Operation kEc2DescribeRegions, kEc2DescribeSecurityGroups, kEc2DescribeSubnets,
+    kEc2DescribeRouteTables, kEc2DescribeVpcEndpoints;
+extern const Operation kIamGetAccountAuthorizationDetails;
+extern const Operation kBackupListBackupPlans, kBackupListBackupSelections, kBackupGetBackupSelection;
+extern const Operation kApplicationAutoScalingDescribeScalableTargets;
+extern const Operation kCloudTrailDescribeTrails, kCloudTrailGetTrailStatus, kCloudTrailGetEventSelectors;
+extern const Operation kConfigDescribeConfigurationRecorders, kConfigDescribeConfigurationRecorderStatus;
 extern const Operation kStsGetCallerIdentity, kStsAssumeRole;
 extern const Operation kOrganizationsListAccounts;
 }  // namespace ops

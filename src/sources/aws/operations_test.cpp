@@ -48,6 +48,13 @@ TEST(Operations, DefaultEndpoints) {
   EXPECT_EQ(default_endpoint(services::kDynamoDb, "eu-west-1"), "https://dynamodb.eu-west-1.amazonaws.com");
   EXPECT_EQ(default_endpoint(services::kKms, "cn-north-1"), "https://kms.cn-north-1.amazonaws.com.cn");
   EXPECT_EQ(default_endpoint(services::kOrganizations, "eu-west-1"), "https://organizations.us-east-1.amazonaws.com");
+  EXPECT_EQ(default_endpoint(services::kIam, "eu-west-1"), "https://iam.amazonaws.com");
+  EXPECT_EQ(global_signing_region(services::kIam, "eu-west-1"), "us-east-1");
+  EXPECT_EQ(default_endpoint(services::kIam, "cn-northwest-1"), "https://iam.cn-north-1.amazonaws.com.cn");
+  EXPECT_EQ(global_signing_region(services::kIam, "cn-northwest-1"), "cn-north-1");
+  EXPECT_EQ(default_endpoint(services::kIam, "us-gov-east-1"), "https://iam.us-gov.amazonaws.com");
+  EXPECT_EQ(default_endpoint(services::kApplicationAutoScaling, "eu-west-1"),
+            "https://application-autoscaling.eu-west-1.amazonaws.com");
 }
 
 }  // namespace

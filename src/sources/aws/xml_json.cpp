@@ -1,6 +1,7 @@
 #include "sources/aws/xml_json.h"
 
 #include <pugixml.hpp>
+#include <simdjson.h>
 
 #include <array>
 #include <cstring>
@@ -23,31 +24,46 @@ bool one_of(std::string_view name, const auto& names) {
 
 // List members whose items are named after the model's member (not `member`/`item`), so that
 // a list of one is still a list and an empty one is [].
-constexpr std::array<std::string_view, 24> kListContainers = {
+constexpr std::string_view kListContainers[] = {
     "ReplicationGroups", "CacheClusters", "ServerlessCaches", "UserGroups", "Users",
     "MemberClusters", "NodeGroups", "NodeGroupMembers", "CacheNodes", "SecurityGroups",
     "CacheSecurityGroups", "UserGroupIds", "SecurityGroupIds", "SubnetIds",
     "LogDeliveryConfigurations", "MemberClustersOutpostArns", "UserIds", "UserGroupIdsToAdd",
     "UserGroupIdsToRemove", "ReplicationGroupIds", "ServerlessCacheSnapshots", "Subnets",
-    "CacheSubnetGroups", "SupportedNetworkTypes"};
-constexpr std::array<std::string_view, 10> kBooleans = {
+    "CacheSubnetGroups", "SupportedNetworkTypes",
+    // IAM GetAccountAuthorizationDetails
+    "UserDetailList", "GroupDetailList", "RoleDetailList", "Policies", "UserPolicyList", "GroupPolicyList",
+    "RolePolicyList", "AttachedManagedPolicies", "GroupList", "InstanceProfileList", "PolicyVersionList", "Roles",
+    "Tags"};
+constexpr std::string_view kBooleans[] = {
     "AtRestEncryptionEnabled", "TransitEncryptionEnabled", "AuthTokenEnabled", "ClusterEnabled",
-    "AutoMinorVersionUpgrade", "MultipleValuesSetting", "isDefault", "IsMultiRegionTrail",
-    "ShowCacheNodeInfo", "Truncated"};
-constexpr std::array<std::string_view, 10> kIntegers = {
+    "AutoMinorVersionUpgrade", "MultipleValuesSetting", "IsDefault", "IsMultiRegionTrail",
+    "ShowCacheNodeInfo", "Truncated", "IsTruncated", "IsDefaultVersion", "IsAttachable", "Main",
+    "PrivateDnsEnabled", "RequesterManaged", "MapPublicIpOnLaunch", "DefaultForAz"};
+constexpr std::string_view kIntegers[] = {
     "SnapshotRetentionLimit", "NumCacheNodes", "Port", "PasswordCount", "MaxRecords",
-    "NumNodeGroups", "ReplicasPerNodeGroup", "DurationSeconds", "FromPort", "ToPort"};
+    "NumNodeGroups", "ReplicasPerNodeGroup", "DurationSeconds", "FromPort", "ToPort", "AttachmentCount",
+    "PermissionsBoundaryUsageCount", "AvailableIpAddressCount"};
+// IAM policy documents: URL-encoded JSON on the wire, a JSON object in the aws CLI's output.
+constexpr std::string_view kPolicyDocuments[] = {"PolicyDocument", "AssumeRolePolicyDocument", "Document"};
 
 // The ec2 protocol writes lowerCamel member names and names lists after the wire, not the
 // model; the aws CLI prints the model's names. These differ beyond the first letter.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kEc2Renames = {{
+constexpr std::pair<std::string_view, std::string_view> kEc2Renames[] = {
     {"securityGroupInfo", "SecurityGroups"}, {"regionInfo", "Regions"}, {"groups", "UserIdGroupPairs"},
-    {"regionEndpoint", "Endpoint"}, {"tagSet", "Tags"}, {"vpcEndpointSet", "VpcEndpoints"}}};
+    {"regionEndpoint", "Endpoint"}, {"tagSet", "Tags"}, {"vpcEndpointSet", "VpcEndpoints"},
+    {"subnetSet", "Subnets"}, {"routeTableSet", "RouteTables"}, {"routeSet", "Routes"},
+    {"associationSet", "Associations"}, {"propagatingVgwSet", "PropagatingVgws"},
+    {"routeTableIdSet", "RouteTableIds"}, {"subnetIdSet", "SubnetIds"}, {"groupSet", "Groups"},
+    {"dnsEntrySet", "DnsEntries"}, {"networkInterfaceIdSet", "NetworkInterfaceIds"},
+    {"ipv6CidrBlockAssociationSet", "Ipv6CidrBlockAssociationSet"}};
 
 // ec2 lists, so that an empty one (<ipRanges/>) is [] and not "".
-constexpr std::array<std::string_view, 9> kEc2Lists = {
+constexpr std::string_view kEc2Lists[] = {
     "ipPermissions", "ipPermissionsEgress", "groups", "ipRanges", "ipv6Ranges", "prefixListIds", "tagSet",
-    "regionInfo", "securityGroupInfo"};
+    "regionInfo", "securityGroupInfo", "subnetSet", "routeTableSet", "routeSet", "associationSet",
+    "propagatingVgwSet", "vpcEndpointSet", "routeTableIdSet", "subnetIdSet", "groupSet", "dnsEntrySet",
+    "networkInterfaceIdSet", "ipv6CidrBlockAssociationSet"};
 
 // The name the aws CLI prints for a member: ec2 names are renamed or capitalised.
 std::string member_name(std::string_view name, bool ec2) {
@@ -106,6 +122,40 @@ void write_string(std::string& out, std::string_view s) {
     }
   }
   out += '"';
+}
+
+// %XX escapes decoded (what urllib's unquote does; '+' stays '+').
+std::string url_decode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A policy document as the aws CLI prints it: the decoded JSON object, or the text as it came
+// when it is not one.
+void write_policy_document(std::string& out, std::string_view text) {
+  std::string decoded = url_decode(text);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(decoded).get(doc) == simdjson::SUCCESS && doc.is_object()) {
+    out += simdjson::to_string(doc);
+    return;
+  }
+  write_string(out, text);
 }
 
 bool is_number(std::string_view s) {
@@ -177,7 +227,9 @@ void write_value(std::string& out, const pugi::xml_node& n, int depth, bool ec2)
   std::string_view text = n.child_value();
   const std::string renamed = member_name(local_name(n), ec2);
   std::string_view name = renamed;
-  if (one_of(name, kBooleans) && (text == "true" || text == "false")) {
+  if (!ec2 && one_of(name, kPolicyDocuments)) {
+    write_policy_document(out, text);
+  } else if (one_of(name, kBooleans) && (text == "true" || text == "false")) {
     out += text;
   } else if (one_of(name, kIntegers) && is_number(text)) {
     out += text;

@@ -47,6 +47,59 @@ TEST(QueryXml, EmptyListAndEc2Items) {
   EXPECT_EQ(*empty, R"({"CacheClusters":[]})");
 }
 
+TEST(QueryXml, RouteTablesAndEndpointsBecomeTheCliJson) {
+  // moto 5.2.1's bytes, shortened
+  auto tables = query_xml_to_json(
+      R"(<DescribeRouteTablesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15"><routeTableSet><item>)"
+      R"(<associationSet><item><main>false</main><routeTableId>rtb-1</routeTableId><subnetId>subnet-1</subnetId>)"
+      R"(<associationState><state>associated</state></associationState></item></associationSet>)"
+      R"(<routeTableId>rtb-1</routeTableId><routeSet><item><destinationCidrBlock>0.0.0.0/0</destinationCidrBlock>)"
+      R"(<gatewayId>igw-1</gatewayId></item></routeSet><propagatingVgwSet/><tagSet/><vpcId>vpc-1</vpcId></item>)"
+      R"(</routeTableSet><nextToken>t2</nextToken><requestId>r</requestId></DescribeRouteTablesResponse>)",
+      "DescribeRouteTables");
+  ASSERT_TRUE(tables);
+  EXPECT_EQ(*tables,
+            R"({"RouteTables":[{"Associations":[{"Main":false,"RouteTableId":"rtb-1","SubnetId":"subnet-1",)"
+            R"("AssociationState":{"State":"associated"}}],"RouteTableId":"rtb-1","Routes":[{"DestinationCidrBlock":)"
+            R"("0.0.0.0/0","GatewayId":"igw-1"}],"PropagatingVgws":[],"Tags":[],"VpcId":"vpc-1"}],)"
+            R"("NextToken":"t2","RequestId":"r"})");
+  auto endpoints = query_xml_to_json(
+      R"(<DescribeVpcEndpointsResponse><vpcEndpointSet><item><vpcEndpointId>vpce-1</vpcEndpointId>)"
+      R"(<vpcEndpointType>Gateway</vpcEndpointType><vpcId>vpc-1</vpcId>)"
+      R"(<serviceName>com.amazonaws.us-east-1.dynamodb</serviceName><state>available</state>)"
+      R"(<policyDocument>{"Statement":[]}</policyDocument><routeTableIdSet><item>rtb-1</item></routeTableIdSet>)"
+      R"(<subnetIdSet/><groupSet/><privateDnsEnabled>true</privateDnsEnabled></item></vpcEndpointSet>)"
+      R"(</DescribeVpcEndpointsResponse>)",
+      "DescribeVpcEndpoints");
+  ASSERT_TRUE(endpoints);
+  // ec2 policy documents are plain JSON text, kept as a string as the aws CLI prints them
+  EXPECT_EQ(*endpoints,
+            R"({"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Gateway","VpcId":"vpc-1",)"
+            R"("ServiceName":"com.amazonaws.us-east-1.dynamodb","State":"available",)"
+            R"("PolicyDocument":"{\"Statement\":[]}","RouteTableIds":["rtb-1"],"SubnetIds":[],"Groups":[],)"
+            R"("PrivateDnsEnabled":true}]})");
+}
+
+TEST(QueryXml, IamPolicyDocumentsAreDecoded) {
+  auto json = query_xml_to_json(
+      R"(<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">)"
+      R"(<GetAccountAuthorizationDetailsResult><UserDetailList/><RoleDetailList><member><RoleName>r</RoleName>)"
+      R"(<AssumeRolePolicyDocument>%7B%22Version%22%3A%222012-10-17%22%7D</AssumeRolePolicyDocument>)"
+      R"(<RolePolicyList><member><PolicyName>p</PolicyName><PolicyDocument>%7B%22Statement%22%3A%5B%5D%7D)"
+      R"(</PolicyDocument></member></RolePolicyList><AttachedManagedPolicies/></member></RoleDetailList>)"
+      R"(<Policies><member><PolicyName>m</PolicyName><AttachmentCount>1</AttachmentCount><PolicyVersionList><member>)"
+      R"(<Document>not%20json</Document><IsDefaultVersion>true</IsDefaultVersion></member></PolicyVersionList>)"
+      R"(</member></Policies><IsTruncated>true</IsTruncated><Marker>m2</Marker>)"
+      R"(</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>)",
+      "GetAccountAuthorizationDetails");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(*json,
+            R"({"UserDetailList":[],"RoleDetailList":[{"RoleName":"r","AssumeRolePolicyDocument":)"
+            R"({"Version":"2012-10-17"},"RolePolicyList":[{"PolicyName":"p","PolicyDocument":{"Statement":[]}}],)"
+            R"("AttachedManagedPolicies":[]}],"Policies":[{"PolicyName":"m","AttachmentCount":1,"PolicyVersionList":)"
+            R"([{"Document":"not%20json","IsDefaultVersion":true}]}],"IsTruncated":true,"Marker":"m2"})");
+}
+
 TEST(QueryXml, RejectsOtherDocuments) {
   EXPECT_FALSE(query_xml_to_json("<!doctype html><html><body>Internal Server Error</body></html>", "DescribeCacheClusters"));
   EXPECT_FALSE(query_xml_to_json("<DescribeCacheClustersResponse><DescribeCacheClustersResult>", "DescribeCacheClusters"));
