@@ -508,6 +508,7 @@ void LiveScan::scan_dax(Account& a, const std::string& region, std::shared_ptr<R
 }
 
 void LiveScan::scan_cache_subnet_groups(Account& a, const std::string& region, std::shared_ptr<RegionNetwork> net) {
+  // Captured as `&op = op`: clang sees a reference to a constant as needing no capture, gcc does.
   const Operation& op = ops::kElastiCacheDescribeCacheSubnetGroups;
   auto bad_page = std::make_shared<std::string>();
   paginate(a, region, op, {"Marker", "Marker"},
@@ -517,7 +518,7 @@ void LiveScan::scan_cache_subnet_groups(Account& a, const std::string& region, s
              if (!token.empty()) in.form.emplace_back("Marker", token);
              return in;
            },
-           [this, &a, region, net, bad_page, &op](const std::string& json) {
+           [this, &a, region, net, bad_page, &op = op](const std::string& json) {
              Inventory found;
              read_list_page(a, region, json, op, found, *bad_page);
              for (const SubnetGroup& g : found.subnet_groups()) {
@@ -526,7 +527,7 @@ void LiveScan::scan_cache_subnet_groups(Account& a, const std::string& region, s
              }
              inventory_.absorb(std::move(found));
            },
-           [this, &a, region, net, bad_page, &op](const CallResult* error) {
+           [this, &a, region, net, bad_page, &op = op](const CallResult* error) {
              std::string why = error != nullptr ? error->describe(op, region) : *bad_page;
              if (!why.empty()) summary(a).errors.push_back(fmt::format("aws {}: {}", a.id, why));
              network_source_done(a, region, net, why);
@@ -652,7 +653,7 @@ void LiveScan::scan_iam(Account& a) {
              if (!token.empty()) in.form.emplace_back("Marker", token);
              return in;
            },
-           [joined, &op](const std::string& json) {
+           [joined, &op = op](const std::string& json) {
              thread_local simdjson::dom::parser parser;
              simdjson::dom::element doc;
              bool any = false;
@@ -669,7 +670,7 @@ void LiveScan::scan_iam(Account& a) {
                                          op.service->id, op.name);
              }
            },
-           [this, &a, joined, &op](const CallResult* error) {
+           [this, &a, joined, &op = op](const CallResult* error) {
              a.iam_read = true;
              a.iam_error = error != nullptr ? error->describe(op, "") : joined->why;
              if (!a.iam_error.empty()) {
@@ -692,7 +693,7 @@ void LiveScan::scan_iam(Account& a) {
 // home region.
 void LiveScan::scan_trails(Account& a, const std::string& region) {
   const Operation& op = ops::kCloudTrailDescribeTrails;
-  call(a, region, op, {"{\"includeShadowTrails\":true}", {}, {}}, [this, &a, region, &op](CallResult r) {
+  call(a, region, op, {"{\"includeShadowTrails\":true}", {}, {}}, [this, &a, region, &op = op](CallResult r) {
     if (!r.ok) {
       record_listing(a, region, Collection::kTrails, r.describe(op, region));
       return;
@@ -902,10 +903,10 @@ void LiveScan::scan_scalable_targets(Account& a, const std::string& region) {
   const Operation& op = ops::kApplicationAutoScalingDescribeScalableTargets;
   auto bad_page = std::make_shared<std::string>();
   paginate(a, region, op, {"NextToken", "NextToken"}, json_pages("\"ServiceNamespace\":\"dynamodb\",\"MaxResults\":50", "NextToken"),
-           [this, &a, region, bad_page, &op](const std::string& json) {
+           [this, &a, region, bad_page, &op = op](const std::string& json) {
              read_list_page(a, region, json, op, inventory_, *bad_page);
            },
-           [this, &a, region, bad_page, &op](const CallResult* error) {
+           [this, &a, region, bad_page, &op = op](const CallResult* error) {
              record_listing(a, region, Collection::kScalableTargets, error != nullptr ? error->describe(op, region) : *bad_page);
            });
 }

@@ -208,6 +208,21 @@ const Value* first_unknown(const Value& v) {
   return nullptr;
 }
 
+bool fill_stand_ins(Value& v) {
+  if (v.is_unknown()) {
+    if (v.stand_in.empty() || v.error) return false;
+    v = Value::of_string(v.stand_in, v.pos);
+    return true;
+  }
+  for (Value& item : v.list) {
+    if (!fill_stand_ins(item)) return false;
+  }
+  for (auto& [k, item] : v.map) {
+    if (!fill_stand_ins(item)) return false;
+  }
+  return true;
+}
+
 bool to_string(const Value& v, std::string& out) {
   switch (v.kind) {
     case Kind::kString: out = v.text; return true;

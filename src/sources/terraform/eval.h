@@ -76,6 +76,8 @@ class Evaluator {
 bool equal(const Value& a, const Value& b);
 // The first unknown inside a value (a list or map with an unknown element), or null.
 const Value* first_unknown(const Value& v);
+// Replaces every unknown with its stand-in text (Value::stand_in); false when one has none.
+bool fill_stand_ins(Value& v);
 // Terraform's conversions of a primitive to a number ("2" too) and to a bool (go-cty's
 // "true"/"1", "false"/"0"); false when the value has no such form.
 bool to_number(const Value& v, double& out);

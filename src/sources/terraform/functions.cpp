@@ -16,22 +16,6 @@ namespace {
 using Kind = Value::Kind;
 
 
-// Replaces every unknown with its stand-in text; false when one has none.
-bool fill_stand_ins(Value& v) {
-  if (v.is_unknown()) {
-    if (v.stand_in.empty() || v.error) return false;
-    v = Value::of_string(v.stand_in, v.pos);
-    return true;
-  }
-  for (Value& item : v.list) {
-    if (!fill_stand_ins(item)) return false;
-  }
-  for (auto& [k, item] : v.map) {
-    if (!fill_stand_ins(item)) return false;
-  }
-  return true;
-}
-
 Value fail(const std::string& fn, std::string_view why, hcl::Pos pos) {
   return Value::failure(fmt::format("{}(): {}", fn, why), pos);
 }

@@ -81,17 +81,28 @@ class Mapper {
       std::string target;
       if (r.type == "aws_dynamodb_resource_policy" || r.type == "aws_dynamodb_tag") {
         target = table_address(a.get("resource_arn"));
+        // A policy on a table no one can name may be on any table of the configuration.
+        if (target.empty() && r.type == "aws_dynamodb_resource_policy" && unresolved(a.get("resource_arn"))) {
+          target = kAnyTable;
+        }
       } else if (r.type == "aws_kms_key_policy") {
         const Value* key = a.get("key_id");
         if (key != nullptr) target = key->ref;
+        if (target.empty() && unresolved(key)) target = kAnyKey;
       } else if (r.type == "aws_route" || r.type == "aws_route_table_association" ||
                  r.type == "aws_main_route_table_association") {
         const Value* table = a.get("route_table_id");
         if (table != nullptr) target = table->ref;
+        // A route or association whose table cannot be told may change any table of the
+        // configuration: never let the tables look complete.
+        if (target.empty() && unresolved(table)) target = kAnyRouteTable;
+        // aws_route_table.x[count.index] with the index unknown: one of x's instances.
+        const std::string type = type_of_address(target);
+        if ((type == "aws_route_table" || type == "aws_default_route_table") && by_address_.count(target) == 0) {
+          target = kAnyRouteTable;
+        }
       } else if (r.type == "aws_dynamodb_table_replica") {
-        const Value* table = a.get("global_table_arn");
-        if (table != nullptr && !r.unknown_why.empty()) continue;
-        target = table_address(table);
+        target = table_address(a.get("global_table_arn"));
       } else if (r.type == "aws_config_configuration_recorder_status") {
         const Value* name = a.get("name");
         if (name != nullptr && !name->ref.empty()) target = name->ref;
@@ -152,12 +163,28 @@ class Mapper {
   std::unordered_map<std::string, std::string> alias_names_;    // alias address -> alias name
   std::unordered_map<std::string, std::string> alias_targets_;  // alias address -> key address or id
   size_t added_ = 0;
+  // extras_ keys for resources whose target is not known (no address starts with \x01).
+  static constexpr const char* kAnyRouteTable = "\x01any route table";
+  static constexpr const char* kAnyTable = "\x01any table";
+  static constexpr const char* kAnyKey = "\x01any key";
 
   const std::vector<const ResourceInstance*>& extras_of(const std::string& target) const {
     static const std::vector<const ResourceInstance*> kNone;
     auto it = extras_.find(target);
     return it == extras_.end() ? kNone : it->second;
   }
+
+  // What a resource adds to `target`, then what adds to a target no one could name (`any`).
+  std::vector<const ResourceInstance*> extras_with(const std::string& target, const char* any) const {
+    std::vector<const ResourceInstance*> out = extras_of(target);
+    const std::vector<const ResourceInstance*>& unnamed = extras_of(any);
+    out.insert(out.end(), unnamed.begin(), unnamed.end());
+    return out;
+  }
+
+  // A target argument that is missing from an instance whose count is unknown, or whose value
+  // is unknown and names no resource: it may be any resource of the configuration.
+  static bool unresolved(const Value* v) { return v == nullptr || (v->is_unknown() && v->ref.empty()); }
 
   // The address of the configuration table a value names: a reference to the table (or a
   // replica), or an ARN / "table/NAME" whose NAME is a configuration table's name. "" otherwise.
@@ -512,13 +539,24 @@ class Mapper {
 
   // aws_dynamodb_tag and aws_dynamodb_resource_policy resources naming the table.
   void table_extras(DynamoDbTable& t, const ResourceInstance& inst) {
-    for (const ResourceInstance* extra : extras_of(inst.address)) {
+    for (const ResourceInstance* extra : extras_with(inst.address, kAnyTable)) {
       const Value& a = extra->attributes;
       if (extra->type == "aws_dynamodb_resource_policy") {
-        t.resource_policy = document_of(a.get("policy"), "aws_dynamodb_resource_policy.policy", extra->pos);
+        if (!extra->unknown_why.empty()) {
+          t.resource_policy = at(Field<std::string>::unknown(extra->unknown_why), extra->pos);
+        } else if (table_address(a.get("resource_arn")) != inst.address) {
+          t.resource_policy = at(Field<std::string>::unknown(fmt::format(
+              "{} sets a resource policy on a table that is not known: it may be this one", extra->address)), extra->pos);
+        } else if (!t.resource_policy.is_unknown()) {
+          t.resource_policy = document_of(a.get("policy"), "aws_dynamodb_resource_policy.policy", extra->pos);
+        }
         continue;
       }
       if (extra->type != "aws_dynamodb_tag" || !t.tags.is_known()) continue;
+      if (!extra->unknown_why.empty()) {
+        t.tags = at(Field<std::vector<Tag>>::unknown(extra->unknown_why), extra->pos);
+        continue;
+      }
       Field<std::string> key = string_of(a.get("key"), "aws_dynamodb_tag.key", extra->pos);
       if (!key.is_known()) {
         t.tags = at(Field<std::vector<Tag>>::unknown(fmt::format("{}: the tag key is not known", extra->address)), extra->pos);
@@ -642,8 +680,14 @@ class Mapper {
   void replica_resources(DynamoDbTable& t, const ResourceInstance& inst) {
     for (const ResourceInstance* extra : extras_of(inst.address)) {
       if (extra->type != "aws_dynamodb_table_replica" || !t.replicas.is_known()) continue;
-      const Value* region = extra->attributes.get(kProviderRegion);
-      if (region == nullptr || !region->is(Kind::kString)) {
+      if (!extra->unknown_why.empty()) {
+        t.replicas = at(Field<std::vector<TableReplica>>::unknown(extra->unknown_why), extra->pos);
+        return;
+      }
+      // Provider v6 lets a resource name its own region; else its provider's.
+      const Value* region = extra->attributes.get("region");
+      if (region == nullptr || region->is(Kind::kNull)) region = extra->attributes.get(kProviderRegion);
+      if (region == nullptr || !region->is(Kind::kString) || region->text.empty()) {
         t.replicas = at(Field<std::vector<TableReplica>>::unknown(fmt::format(
                             "the region of replica {} (its provider's) is not known", extra->address)), extra->pos);
         return;
@@ -800,9 +844,12 @@ class Mapper {
     Field<int64_t> clusters = int_of(a.get("num_cache_clusters"), "num_cache_clusters", p);
     if (clusters.is_absent()) clusters = int_of(a.get("number_cache_clusters"), "number_cache_clusters", p);  // provider v3
     if (!clusters.is_absent()) return clusters;
-    Field<int64_t> shards = int_of(a.get("num_node_groups"), "num_node_groups", p);
+    // Provider v4 wrote both in a cluster_mode block (removed in v5).
+    const Value* legacy = block(a, "cluster_mode");
+    const Value& from = a.get("num_node_groups") == nullptr && legacy != nullptr && legacy->is(Kind::kMap) ? *legacy : a;
+    Field<int64_t> shards = int_of(from.get("num_node_groups"), "num_node_groups", p);
     if (!shards.is_known()) return shards;
-    Field<int64_t> replicas = int_of(a.get("replicas_per_node_group"), "replicas_per_node_group", p);
+    Field<int64_t> replicas = int_of(from.get("replicas_per_node_group"), "replicas_per_node_group", p);
     if (replicas.is_unknown()) return replicas;
     if (replicas.is_absent()) {
       return at(Field<int64_t>::unknown("num_node_groups is set without replicas_per_node_group: ElastiCache chooses "
@@ -1002,6 +1049,10 @@ class Mapper {
     }
     for (SecurityGroup& g : inventory_.mutable_security_groups()) {
       if (g.id != group.value() || g.origin.canonical_file != context_.scope || !g.ingress.is_known()) continue;
+      if (!inst.unknown_why.empty()) {  // a rule that may or may not exist
+        g.ingress = at(Field<std::vector<IngressRule>>::unknown(inst.unknown_why), inst.pos);
+        continue;
+      }
       std::vector<IngressRule> rules = g.ingress.value();
       rules.insert(rules.end(), extra.begin(), extra.end());
       const uint32_t line = g.ingress.line(), column = g.ingress.column();
@@ -1042,14 +1093,20 @@ class Mapper {
         if (std::find(mine.begin(), mine.end(), r) == mine.end()) mine.push_back(r);
       }
     }
+    std::string maybe_why;  // a role policy whose count is unknown may or may not apply
     for (const ResourceInstance* rp : mine) {
       const ResourceInstance& r = *rp;
+      if (!r.unknown_why.empty()) {
+        maybe_why = r.unknown_why;
+        continue;
+      }
       Field<std::string> doc = document_of(r.attributes.get("policy"), "policy", r.pos);
       if (doc.is_known()) docs.push_back(doc.value());
       if (doc.is_unknown()) known = false;
     }
-    role.inline_policies = known ? at(Field<std::vector<std::string>>::known(std::move(docs)), inst.pos)
-                                 : at(Field<std::vector<std::string>>::unknown("a policy document is known only after apply"), inst.pos);
+    role.inline_policies = !maybe_why.empty() ? at(Field<std::vector<std::string>>::unknown(maybe_why), inst.pos)
+                           : known ? at(Field<std::vector<std::string>>::known(std::move(docs)), inst.pos)
+                                   : at(Field<std::vector<std::string>>::unknown("a policy document is known only after apply"), inst.pos);
     role.managed_policy_arns = ids_of(a.get("managed_policy_arns"), "managed_policy_arns", inst.pos);
     if (role.managed_policy_arns.is_absent()) role.managed_policy_arns = at(Field<std::vector<std::string>>::known({}), inst.pos);
     add(std::move(role));
@@ -1110,12 +1167,17 @@ class Mapper {
     IamRole* r = nullptr;
     if (auto it = roles_by_key_.find(role.value()); it != roles_by_key_.end()) r = it->second;
     else if (auto byname = roles_by_key_.find("name:" + role.value()); byname != roles_by_key_.end()) r = byname->second;
-    if (r != nullptr && r->managed_policy_arns.is_known()) {
+    if (r != nullptr && r->managed_policy_arns.is_known() && !inst.unknown_why.empty()) {
+      r->managed_policy_arns = at(Field<std::vector<std::string>>::unknown(inst.unknown_why), inst.pos);  // may be attached
+    } else if (r != nullptr && r->managed_policy_arns.is_known()) {
       std::vector<std::string> arns = r->managed_policy_arns.value();
       arns.push_back(arn.value());
       r->managed_policy_arns = Field<std::vector<std::string>>::known(std::move(arns)).at(inst.pos.line, inst.pos.column);
     }
-    if (auto it = policies_by_id_.find(arn.value()); it != policies_by_id_.end() && it->second->attached_roles.is_known()) {
+    if (auto it = policies_by_id_.find(arn.value()); it != policies_by_id_.end() && it->second->attached_roles.is_known() &&
+        !inst.unknown_why.empty()) {
+      it->second->attached_roles = at(Field<std::vector<std::string>>::unknown(inst.unknown_why), inst.pos);
+    } else if (auto it = policies_by_id_.find(arn.value()); it != policies_by_id_.end() && it->second->attached_roles.is_known()) {
       std::vector<std::string> roles = it->second->attached_roles.value();
       roles.push_back(role.value());
       it->second->attached_roles = Field<std::vector<std::string>>::known(std::move(roles)).at(inst.pos.line, inst.pos.column);
@@ -1236,9 +1298,29 @@ class Mapper {
     std::vector<std::string> subnets;
     bool subnets_known = true;
     std::string subnets_why;
-    for (const ResourceInstance* extra : extras_of(inst.address)) {
+    std::vector<const ResourceInstance*> extras = extras_with(inst.address, kAnyRouteTable);
+    if (default_table && t.vpc_id.is_known()) {
+      // route_table_id = aws_vpc.x.main_route_table_id (or default_route_table_id): this table.
+      const std::vector<const ResourceInstance*>& via_vpc = extras_of(t.vpc_id.value());
+      extras.insert(extras.end(), via_vpc.begin(), via_vpc.end());
+    }
+    for (const ResourceInstance* extra : extras) {
       const Value& x = extra->attributes;
-      if (extra->type == "aws_route") {
+      const Value* named = x.get("route_table_id");
+      const bool maybe = !extra->unknown_why.empty() || named == nullptr || named->ref.empty();
+      const std::string why = !extra->unknown_why.empty()
+                                  ? extra->unknown_why
+                                  : fmt::format("{} names a route table that is not known: it may be this one", extra->address);
+      if (maybe && extra->type == "aws_route") {
+        // A route that may exist (count unknown) or may be this table's: its routes are unknown.
+        routes_known = false;
+        routes_why = why;
+      } else if (maybe && extra->type == "aws_route_table_association") {
+        subnets_known = false;
+        subnets_why = why;
+      } else if (maybe && extra->type == "aws_main_route_table_association") {
+        t.main = at(Field<bool>::unknown(why), extra->pos);
+      } else if (extra->type == "aws_route") {
         routes.push_back(route_of(x, true, extra->pos));
       } else if (extra->type == "aws_route_table_association") {
         const Value* subnet = x.get("subnet_id");
@@ -1250,7 +1332,7 @@ class Mapper {
           subnets_why = fmt::format("{}: {}", extra->address, id.reason());
         }
       } else if (extra->type == "aws_main_route_table_association") {
-        t.main = at(Field<bool>::known(true), extra->pos);
+        if (!t.main.is_unknown()) t.main = at(Field<bool>::known(true), extra->pos);
         if (!t.vpc_id.is_known()) t.vpc_id = id_of(x.get("vpc_id"), "vpc_id", extra->pos);
       }
     }
@@ -1610,8 +1692,16 @@ class Mapper {
     k.deletion_date = Field<std::string>::absent();
     // Absent: the default key policy (the account's principals, through IAM).
     k.policy = document_of(a.get("policy"), "policy", inst.pos);
-    for (const ResourceInstance* extra : extras_of(inst.address)) {
-      if (extra->type == "aws_kms_key_policy") k.policy = document_of(extra->attributes.get("policy"), "aws_kms_key_policy.policy", extra->pos);
+    for (const ResourceInstance* extra : extras_with(inst.address, kAnyKey)) {
+      if (extra->type != "aws_kms_key_policy" || k.policy.is_unknown()) continue;
+      if (!extra->unknown_why.empty()) {
+        k.policy = at(Field<std::string>::unknown(extra->unknown_why), extra->pos);
+      } else if (const Value* key = extra->attributes.get("key_id"); key == nullptr || key->ref != inst.address) {
+        k.policy = at(Field<std::string>::unknown(fmt::format(
+            "{} sets the policy of a key that is not known: it may be this one", extra->address)), extra->pos);
+      } else {
+        k.policy = document_of(extra->attributes.get("policy"), "aws_kms_key_policy.policy", extra->pos);
+      }
     }
     add(std::move(k));
   }

@@ -55,6 +55,17 @@ std::string join_path(const std::string& dir, const std::string& rel) {
   return dir.ends_with('/') ? dir + rel : dir + "/" + rel;
 }
 
+// Resources that change another resource (a route to a route table, a tag to a table): one
+// whose number of instances is unknown must still say which resource it may change.
+bool adds_to_another(const std::string& type) {
+  static const std::set<std::string, std::less<>> kTypes = {
+      "aws_route", "aws_route_table_association", "aws_main_route_table_association", "aws_dynamodb_resource_policy",
+      "aws_dynamodb_tag", "aws_dynamodb_table_replica", "aws_kms_key_policy", "aws_config_configuration_recorder_status",
+      "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_iam_role_policy",
+      "aws_iam_role_policy_attachment"};
+  return kTypes.count(type) > 0;
+}
+
 bool is_local_source(const std::string& source) {
   return source.starts_with("./") || source.starts_with("../") || source == "." || source == "..";
 }
@@ -837,6 +848,8 @@ void put_strings(Value& object, const std::string& key, const Value& values) {
   object.set(key, std::move(out));
 }
 
+Value policy_json_of(const Value& doc, hcl::Pos pos);
+
 // The policy JSON data "aws_iam_policy_document" renders; unknown when part of it is, or when
 // it merges other documents (source_policy_documents, override_policy_documents).
 Value policy_document_json(const Value& doc, hcl::Pos pos) {
@@ -846,7 +859,15 @@ Value policy_document_json(const Value& doc, hcl::Pos pos) {
       return Value::unknown(fmt::format("the policy document merges {}, which atrest does not render", merged), pos);
     }
   }
-  if (const Value* u = tf::first_unknown(doc)) return Value::unknown(fmt::format("the policy document: {}", u->text), pos);
+  // Attributes of AWS resources known only after apply keep their placeholders, as in jsonencode.
+  Value filled = doc;
+  if (const Value* u = tf::first_unknown(doc); u != nullptr && !tf::fill_stand_ins(filled)) {
+    return Value::unknown(fmt::format("the policy document: {}", u->text), pos);
+  }
+  return policy_json_of(filled, pos);
+}
+
+Value policy_json_of(const Value& doc, hcl::Pos pos) {
   Value policy = Value::of_map(pos);
   const Value* version = doc.get("version");
   policy.set("Version", version != nullptr && version->is(Kind::kString) ? *version : Value::of_string("2012-10-17"));
@@ -892,6 +913,8 @@ Value policy_document_json(const Value& doc, hcl::Pos pos) {
       }
     }
     if (const Value* conditions = st.get("condition"); conditions != nullptr && conditions->is(Kind::kList)) {
+      // Blocks with the same test and variable add their values to one list (the provider's
+      // rendering): {"StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]}}.
       Value by_test = Value::of_map();
       for (const Value& c : conditions->list) {
         const Value* test = c.get("test");
@@ -906,7 +929,21 @@ Value policy_document_json(const Value& doc, hcl::Pos pos) {
           by_test.set(test->text, Value::of_map());
           entry = by_test.get(test->text);
         }
-        put_strings(*entry, variable->text, *values);
+        Value* list = entry->get(variable->text);
+        if (list == nullptr) {
+          entry->set(variable->text, Value::of_list({}));
+          list = entry->get(variable->text);
+        }
+        if (values->is(Kind::kList)) {
+          list->list.insert(list->list.end(), values->list.begin(), values->list.end());
+        } else {
+          list->list.push_back(*values);
+        }
+      }
+      for (auto& [test, variables] : by_test.map) {
+        Value flat = Value::of_map();
+        for (const auto& [variable, values] : variables.map) put_strings(flat, variable, values);
+        variables = std::move(flat);
       }
       if (!by_test.map.empty()) out.set("Condition", std::move(by_test));
     }
@@ -990,6 +1027,19 @@ void Module::collect(std::vector<tf::ResourceInstance>& out) {
       r.address = address;
       r.type = d.block->labels[0];
       r.attributes = Value::of_map(d.block->pos);
+      if (adds_to_another(r.type)) {
+        // A route, association, tag or policy resource that may or may not exist: what it names
+        // (often a plain reference) lets the mapper make that resource's setting UNKNOWN rather
+        // than silently leave it out. count.index and each are unknown here.
+        Binding b;
+        b.has_count = attribute(*d.block, "count") != nullptr;
+        b.count = Value::unknown(unknown, d.block->pos);
+        b.has_each = attribute(*d.block, "for_each") != nullptr;
+        b.each_key = b.each_value = Value::unknown(unknown, d.block->pos);
+        bindings_.push_back(b);
+        r.attributes = body(*d.block, 0);
+        bindings_.pop_back();
+      }
       r.file = d.file;
       r.pos = d.block->pos;
       r.unknown_why = fmt::format("{}: {}", address, unknown);

@@ -762,5 +762,219 @@ resource "aws_dynamodb_table" "t" {
   EXPECT_EQ(by_id(inventory.tables(), "aws_dynamodb_table.t")->kms_key_arn.value(), "aws_kms_key.k");
 }
 
+// A route, association or policy whose count is unknown (or whose target cannot be told) makes
+// what it may change UNKNOWN: dropping it would let a public subnet look private, an open policy
+// look absent.
+TEST(TerraformSource, UnknownCountAdditionsMakeTheirTargetsUnknown) {
+  Inventory inventory;
+  load_terraform_text("maybe.tf", R"(
+variable "public" {}
+variable "rt" {}
+variable "n" {}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_internet_gateway" "igw" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_subnet" "a" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table" "rt" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route" "inet" {
+  count                  = var.public ? 1 : 0
+  route_table_id         = aws_route_table.rt.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.igw.id
+}
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.rt.id
+}
+resource "aws_route_table" "other" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route_table_association" "maybe" {
+  count          = var.n
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.other.id
+}
+resource "aws_route_table" "many" {
+  count  = 2
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_route" "each" {
+  count                  = var.n
+  route_table_id         = aws_route_table.many[count.index].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.igw.id
+}
+resource "aws_default_route_table" "d" {
+  default_route_table_id = aws_vpc.main.default_route_table_id
+}
+resource "aws_route" "main" {
+  route_table_id         = aws_vpc.main.main_route_table_id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.igw.id
+}
+resource "aws_dynamodb_table" "t" {
+  name = "t"
+}
+resource "aws_dynamodb_resource_policy" "p" {
+  count        = var.public ? 1 : 0
+  resource_arn = aws_dynamodb_table.t.arn
+  policy       = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_kms_key" "k" {}
+resource "aws_kms_key_policy" "p" {
+  key_id = var.rt
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+resource "aws_security_group" "sg" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_vpc_security_group_ingress_rule" "open" {
+  count             = var.public ? 1 : 0
+  security_group_id = aws_security_group.sg.id
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+)", inventory);
+  inventory.finalize();
+  const RouteTable* rt = by_id(inventory.route_tables(), "aws_route_table.rt");
+  ASSERT_NE(rt, nullptr);
+  ASSERT_TRUE(rt->routes.is_unknown());
+  EXPECT_NE(rt->routes.reason().find("count is unknown"), std::string_view::npos) << rt->routes.reason();
+  EXPECT_EQ(rt->subnet_ids.value(), std::vector<std::string>{"aws_subnet.a"});
+  EXPECT_TRUE(by_id(inventory.route_tables(), "aws_route_table.other")->subnet_ids.is_unknown());
+  // aws_route_table.many[count.index] with count unknown: either table.
+  for (const char* id : {"aws_route_table.many[0]", "aws_route_table.many[1]"}) {
+    ASSERT_NE(by_id(inventory.route_tables(), id), nullptr) << id;
+    EXPECT_TRUE(by_id(inventory.route_tables(), id)->routes.is_unknown()) << id;
+  }
+  // aws_vpc.main.main_route_table_id is the default route table the configuration manages.
+  const RouteTable* d = by_id(inventory.route_tables(), "aws_default_route_table.d");
+  ASSERT_NE(d, nullptr);
+  ASSERT_TRUE(d->routes.is_unknown());  // aws_route.each may be on any table too
+  EXPECT_TRUE(by_id(inventory.tables(), "aws_dynamodb_table.t")->resource_policy.is_unknown());
+  EXPECT_TRUE(by_id(inventory.kms_keys(), "aws_kms_key.k")->policy.is_unknown());
+  EXPECT_TRUE(by_id(inventory.security_groups(), "aws_security_group.sg")->ingress.is_unknown());
+}
+
+// An aws_route on aws_vpc.x.main_route_table_id joins the configuration's aws_default_route_table.
+TEST(TerraformSource, RouteOnTheMainRouteTableOfAVpc) {
+  Inventory inventory;
+  load_terraform_text("main.tf", R"(
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_internet_gateway" "igw" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_default_route_table" "d" {
+  default_route_table_id = aws_vpc.main.default_route_table_id
+}
+resource "aws_route" "main" {
+  route_table_id         = aws_vpc.main.main_route_table_id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.igw.id
+}
+)", inventory);
+  inventory.finalize();
+  const RouteTable* d = by_id(inventory.route_tables(), "aws_default_route_table.d");
+  ASSERT_NE(d, nullptr);
+  ASSERT_TRUE(d->routes.is_known()) << d->routes.reason();
+  ASSERT_EQ(d->routes.value().size(), 1u);
+  EXPECT_EQ(d->routes.value()[0].gateway_id.value(), "igw-aws_internet_gateway.igw");
+}
+
+// data "aws_iam_policy_document": a resource's ARN known only after apply is its placeholder (as
+// in jsonencode); condition blocks with the same test and variable add up their values, as the
+// provider renders them.
+TEST(TerraformSource, PolicyDocumentDataSourceKeepsPlaceholdersAndMergesConditions) {
+  Inventory inventory;
+  load_terraform_text("doc.tf", R"(
+resource "aws_dynamodb_table" "orders" {
+  name = "orders"
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["dynamodb:GetItem"]
+    resources = [aws_dynamodb_table.orders.arn]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceVpce"
+      values   = ["vpce-1"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceVpce"
+      values   = ["vpce-2"]
+    }
+  }
+}
+resource "aws_dynamodb_resource_policy" "rp" {
+  resource_arn = aws_dynamodb_table.orders.arn
+  policy       = data.aws_iam_policy_document.p.json
+}
+)", inventory);
+  inventory.finalize();
+  const DynamoDbTable* t = by_id(inventory.tables(), "aws_dynamodb_table.orders");
+  ASSERT_NE(t, nullptr);
+  ASSERT_TRUE(t->resource_policy.is_known()) << t->resource_policy.reason();
+  const std::string& doc = t->resource_policy.value();
+  EXPECT_NE(doc.find(R"("Resource":"${aws_dynamodb_table.orders.arn}")"), std::string::npos) << doc;
+  EXPECT_NE(doc.find(R"("aws:SourceVpce":["vpce-1","vpce-2"])"), std::string::npos) << doc;
+}
+
+// Provider v4's cluster_mode block gives the shape of a sharded group; provider v6's resource
+// `region` argument places a table replica.
+TEST(TerraformSource, LegacyClusterModeAndReplicaRegionArgument) {
+  Inventory inventory;
+  load_terraform_text("v4v6.tf", R"(
+provider "aws" {
+  region = "eu-west-1"
+}
+variable "n" {}
+resource "aws_elasticache_replication_group" "v4" {
+  replication_group_id = "v4"
+  cluster_mode {
+    num_node_groups         = 2
+    replicas_per_node_group = 1
+  }
+}
+resource "aws_dynamodb_table" "t" {
+  name = "t"
+}
+resource "aws_dynamodb_table_replica" "r" {
+  region           = "ap-south-1"
+  global_table_arn = aws_dynamodb_table.t.arn
+}
+resource "aws_dynamodb_table" "u" {
+  name = "u"
+}
+resource "aws_dynamodb_table_replica" "maybe" {
+  count            = var.n
+  global_table_arn = aws_dynamodb_table.u.arn
+}
+)", inventory);
+  inventory.finalize();
+  const ElastiCache* v4 = by_id(inventory.caches(), "aws_elasticache_replication_group.v4");
+  ASSERT_NE(v4, nullptr);
+  EXPECT_EQ(v4->num_nodes.value(), 4);
+  const DynamoDbTable* t = by_id(inventory.tables(), "aws_dynamodb_table.t");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->replicas.value().size(), 1u);
+  EXPECT_EQ(t->replicas.value()[0].region, "ap-south-1");
+  // A replica that may or may not exist: the table's replicas are unknown.
+  EXPECT_TRUE(by_id(inventory.tables(), "aws_dynamodb_table.u")->replicas.is_unknown());
+}
+
 }  // namespace
 }  // namespace atrest
