@@ -10,12 +10,16 @@
 namespace atrest::snapshot {
 namespace {
 
+constexpr size_t kSingleObject = static_cast<size_t>(-1);  // `index` of an object that is no list item
+
 // The resource's name; reports the item and returns false when it has none.
 bool require_id(FileReader& r, object o, std::string_view list, size_t index,
                 std::string_view key, std::string& id) {
   Field<std::string> f = string_field(o, key);
   if (!f.is_known() || f.value().empty()) {
-    r.error(fmt::format("{}[{}] has no {}; item skipped", list, index, key));
+    const char* what = f.is_unknown() ? "no usable" : "no";
+    r.error(index == kSingleObject ? fmt::format("{} has {} {}; skipped", list, what, key)
+                                   : fmt::format("{}[{}] has {} {}; item skipped", list, index, what, key));
     return false;
   }
   id = f.value();
@@ -122,13 +126,9 @@ void read_dax_cluster(FileReader& r, object o, size_t index) {
   c.subnet_group = string_field(o, "SubnetGroup");
   element groups;
   array group_list;
-  if (present(o, "SecurityGroups", groups) && groups.get(group_list) == simdjson::SUCCESS) {
-    std::vector<std::string> ids;
-    for (element g : group_list) {
-      std::string_view id;
-      if (g["SecurityGroupIdentifier"].get(id) == simdjson::SUCCESS) ids.emplace_back(id);
-    }
-    c.security_group_ids = Field<std::vector<std::string>>::known(std::move(ids));
+  if (present(o, "SecurityGroups", groups)) {
+    // A group we cannot name could be the open one.
+    c.security_group_ids = members(o, "SecurityGroups", "SecurityGroupIdentifier");
   } else {
     c.security_group_ids = Field<std::vector<std::string>>::absent();
   }
@@ -140,7 +140,15 @@ void read_dax_cluster(FileReader& r, object o, size_t index) {
 Field<std::vector<TableReplica>> read_replicas(object o, const std::string* own_region) {
   element e;
   array list;
-  if (!present(o, "Replicas", e)) return Field<std::vector<TableReplica>>::known({});
+  if (!present(o, "Replicas", e)) {
+    // Version 2017.11.29 global tables are described by describe-global-table, not here: their
+    // DescribeTable has GlobalTableVersion but no Replicas.
+    if (string_field(o, "GlobalTableVersion").value_or("").starts_with("2017")) {
+      return Field<std::vector<TableReplica>>::unknown(
+          "a version 2017.11.29 global table: describe-table does not list its replicas");
+    }
+    return Field<std::vector<TableReplica>>::known({});
+  }
   if (e.get(list) != simdjson::SUCCESS) {
     return Field<std::vector<TableReplica>>::unknown(fmt::format("Replicas is {}, not a list", type_word(e)));
   }
@@ -161,7 +169,7 @@ Field<std::vector<TableReplica>> read_replicas(object o, const std::string* own_
 
 void read_table(FileReader& r, object o) {
   DynamoDbTable t;
-  if (!require_id(r, o, "Table", 0, "TableName", t.id)) return;
+  if (!require_id(r, o, "Table", kSingleObject, "TableName", t.id)) return;
   t.origin = r.origin("dynamodb:DescribeTable");
   t.arn = string_field(o, "TableArn");
   r.scope(t, t.arn.value_or(""));
@@ -225,14 +233,22 @@ void read_cache_settings(object o, ResourceType type, ElastiCache& c) {
   c.subnet_ids = Strings::absent();  // node-based caches are placed by their subnet group
   if (type == ResourceType::kElastiCacheReplicationGroup) {
     c.user_group_ids = string_list_field(o, "UserGroupIds");
+    // DescribeReplicationGroups always reports both (AutomaticFailover enabled|disabled|enabling|
+    // disabling, MultiAZ enabled|disabled); an output without them says nothing, not "off".
     c.automatic_failover = string_field(o, "AutomaticFailover");
+    if (c.automatic_failover.is_absent()) {
+      c.automatic_failover = Field<std::string>::unknown("the describe-replication-groups output does not report AutomaticFailover");
+    }
     Field<std::string> multi_az = string_field(o, "MultiAZ");
+    if (multi_az.is_absent()) {
+      multi_az = Field<std::string>::unknown("the describe-replication-groups output does not report MultiAZ");
+    }
     if (multi_az.is_known() && (iequals(multi_az.value(), "enabled") || iequals(multi_az.value(), "disabled"))) {
       c.multi_az = Field<bool>::known(iequals(multi_az.value(), "enabled"));
     } else if (multi_az.is_known()) {
       c.multi_az = Field<bool>::unknown(fmt::format("MultiAZ is \"{}\"", multi_az.value()));
     } else {
-      c.multi_az = multi_az.is_absent() ? Field<bool>::absent() : Field<bool>::unknown(multi_az.reason());
+      c.multi_az = Field<bool>::unknown(multi_az.reason());
     }
     element e;
     array clusters;
@@ -325,8 +341,11 @@ void read_subnet_group(FileReader& r, object o, size_t index, ResourceType type)
   array subnet_list;
   if (present(o, "Subnets", subnets) && subnets.get(subnet_list) == simdjson::SUCCESS) {
     for (element subnet : subnet_list) {
+      // DAX prints the zone as a string, ElastiCache as {"Name": zone}.
       std::string_view zone;
-      if (subnet["SubnetAvailabilityZone"].get(zone) == simdjson::SUCCESS && zone.size() > 1 &&
+      if ((subnet["SubnetAvailabilityZone"].get(zone) == simdjson::SUCCESS ||
+           subnet["SubnetAvailabilityZone"]["Name"].get(zone) == simdjson::SUCCESS) &&
+          zone.size() > 1 &&
           is_region_name(zone.substr(0, zone.size() - 1))) {
         region = zone.substr(0, zone.size() - 1);
         break;
@@ -368,10 +387,16 @@ void read_route_table(FileReader& r, object o, size_t index) {
     t.main = Field<bool>::unknown("Associations is not a list");
     t.subnet_ids = Field<std::vector<std::string>>::unknown("Associations is not a list");
   } else {
+    std::string unreadable;  // an association we cannot read could be the one that routes a subnet
     if (present(o, "Associations", e)) {
+      size_t index = 0;
       for (element item : list) {
         object a;
-        if (item.get(a) != simdjson::SUCCESS) continue;
+        if (item.get(a) != simdjson::SUCCESS) {
+          unreadable = fmt::format("Associations[{}] is {}, not an object", index, type_word(item));
+          break;
+        }
+        ++index;
         // A failed or finished disassociation no longer routes the subnet.
         object state;
         std::string_view state_name;
@@ -379,13 +404,24 @@ void read_route_table(FileReader& r, object o, size_t index) {
             (state_name == "disassociated" || state_name == "failed")) {
           continue;
         }
-        if (bool_field(a, "Main").value_or(false)) main = true;
-        Field<std::string> subnet = string_field(a, "SubnetId");
+        const Field<bool> is_main = bool_field(a, "Main");
+        const Field<std::string> subnet = string_field(a, "SubnetId");
+        if (is_main.is_unknown() || subnet.is_unknown()) {
+          unreadable = fmt::format("Associations[{}]: {}", index - 1,
+                                   is_main.is_unknown() ? is_main.reason() : subnet.reason());
+          break;
+        }
+        if (is_main.value_or(false)) main = true;
         if (subnet.is_known()) subnets.push_back(subnet.value());
       }
     }
-    t.main = Field<bool>::known(main);
-    t.subnet_ids = Field<std::vector<std::string>>::known(std::move(subnets));
+    if (unreadable.empty()) {
+      t.main = Field<bool>::known(main);
+      t.subnet_ids = Field<std::vector<std::string>>::known(std::move(subnets));
+    } else {
+      t.main = Field<bool>::unknown(unreadable);
+      t.subnet_ids = Field<std::vector<std::string>>::unknown(unreadable);
+    }
   }
   if (!present(o, "Routes", e)) {
     t.routes = Field<std::vector<Route>>::known({});
@@ -393,18 +429,27 @@ void read_route_table(FileReader& r, object o, size_t index) {
     t.routes = Field<std::vector<Route>>::unknown("Routes is not a list");
   } else {
     std::vector<Route> routes;
+    std::string unreadable;  // a route we cannot read could be the one to an internet gateway
+    size_t index = 0;
     for (element item : list) {
       object route;
-      if (item.get(route) != simdjson::SUCCESS) continue;
+      if (item.get(route) != simdjson::SUCCESS) {
+        unreadable = fmt::format("Routes[{}] is {}, not an object", index, type_word(item));
+        break;
+      }
+      ++index;
       // A blackhole route's target is gone: it carries no traffic.
       if (string_field(route, "State").value_or("") == "blackhole") continue;
       Route rt;
       rt.destination_cidr = string_field(route, "DestinationCidrBlock");
       rt.destination_ipv6_cidr = string_field(route, "DestinationIpv6CidrBlock");
+      // Only GatewayId names an internet gateway (igw-); NAT and egress-only gateways have
+      // members of their own (NatGatewayId, EgressOnlyInternetGatewayId) and admit no inbound traffic.
       rt.gateway_id = string_field(route, "GatewayId");
       routes.push_back(std::move(rt));
     }
-    t.routes = Field<std::vector<Route>>::known(std::move(routes));
+    t.routes = unreadable.empty() ? Field<std::vector<Route>>::known(std::move(routes))
+                                  : Field<std::vector<Route>>::unknown(unreadable);
   }
   r.add(std::move(t));
 }
@@ -577,7 +622,7 @@ void read_backup_selection(FileReader& r, object root) {
     return;
   }
   BackupSelection b;
-  if (!require_id(r, root, "get-backup-selection output", 0, "SelectionId", b.id)) return;
+  if (!require_id(r, root, "get-backup-selection output", kSingleObject, "SelectionId", b.id)) return;
   b.origin = r.origin("backup:GetBackupSelection");
   b.arn = Field<std::string>::absent();
   // A selection has no ARN; its role's ARN names the account.
@@ -625,9 +670,13 @@ void read_security_group(FileReader& r, object o, size_t index) {
     g.ingress = Field<std::vector<IngressRule>>::unknown("IpPermissions is not an array");
   } else {
     std::vector<IngressRule> rules;
+    std::string unreadable;  // a rule we cannot read could be the one open to the world
     for (element p : list) {
       object perm;
-      if (p.get(perm) != simdjson::SUCCESS) continue;
+      if (p.get(perm) != simdjson::SUCCESS) {
+        unreadable = fmt::format("IpPermissions holds {}, not a rule", type_word(p));
+        break;
+      }
       IngressRule base;
       Field<std::string> protocol = string_field(perm, "IpProtocol");
       base.protocol = protocol.is_known() ? protocol.value() : "?";
@@ -646,10 +695,17 @@ void read_security_group(FileReader& r, object o, size_t index) {
                               Source{"PrefixListIds", "PrefixListId", &IngressRule::prefix_list}}) {
         element e;
         array sources;
-        if (!present(perm, s.list, e) || e.get(sources) != simdjson::SUCCESS) continue;
+        if (!present(perm, s.list, e)) continue;
+        if (e.get(sources) != simdjson::SUCCESS) {
+          unreadable = fmt::format("{} is {}, not a list", s.list, type_word(e));
+          continue;
+        }
         for (element item : sources) {
           object src;
-          if (item.get(src) != simdjson::SUCCESS) continue;
+          if (item.get(src) != simdjson::SUCCESS) {
+            unreadable = fmt::format("{} holds {}, not a source", s.list, type_word(item));
+            continue;
+          }
           IngressRule rule = base;
           rule.*s.field = string_field(src, s.key);
           rules.push_back(std::move(rule));
@@ -657,14 +713,15 @@ void read_security_group(FileReader& r, object o, size_t index) {
       }
       if (rules.size() == before) rules.push_back(std::move(base));
     }
-    g.ingress = Field<std::vector<IngressRule>>::known(std::move(rules));
+    g.ingress = unreadable.empty() ? Field<std::vector<IngressRule>>::known(std::move(rules))
+                                   : Field<std::vector<IngressRule>>::unknown(unreadable);
   }
   r.add(std::move(g));
 }
 
 void read_key_metadata(FileReader& r, object o) {
   KmsKey k;
-  if (!require_id(r, o, "KeyMetadata", 0, "KeyId", k.id)) return;
+  if (!require_id(r, o, "KeyMetadata", kSingleObject, "KeyId", k.id)) return;
   k.origin = r.origin("kms:DescribeKey");
   k.arn = string_field(o, "Arn");
   r.scope(k, k.arn.value_or(""), string_field(o, "AWSAccountId").value_or(""));
@@ -780,14 +837,24 @@ void read_trail_status(FileReader& r, object root) {
   r.pending_backups.push_back(std::move(p));
 }
 
-std::vector<std::string> strings_of(object o, std::string_view key) {
+// o[key] as strings; `why` is set when it is neither absent nor a list of strings (a dropped value
+// could be the one that selects DynamoDB).
+std::vector<std::string> strings_of(object o, std::string_view key, std::string& why) {
   std::vector<std::string> out;
   element e;
   array list;
-  if (!present(o, key, e) || e.get(list) != simdjson::SUCCESS) return out;
+  if (!present(o, key, e)) return out;
+  if (e.get(list) != simdjson::SUCCESS) {
+    if (why.empty()) why = fmt::format("{} is {}, not a list", key, type_word(e));
+    return out;
+  }
   for (element item : list) {
     std::string_view v;
-    if (item.get(v) == simdjson::SUCCESS) out.emplace_back(v);
+    if (item.get(v) == simdjson::SUCCESS) {
+      out.emplace_back(v);
+    } else if (why.empty()) {
+      why = fmt::format("{} holds {}, not a string", key, type_word(item));
+    }
   }
   return out;
 }
@@ -806,24 +873,37 @@ void read_event_selectors(FileReader& r, object root) {
       p.event_selectors = Classic::unknown("EventSelectors is not a list");
     } else {
       std::vector<ClassicEventSelector> selectors;
+      std::string why;
       for (element item : list) {
         object o;
-        if (item.get(o) != simdjson::SUCCESS) continue;
+        if (item.get(o) != simdjson::SUCCESS) {
+          why = fmt::format("EventSelectors holds {}, not a selector", type_word(item));
+          break;
+        }
         ClassicEventSelector sel;
         sel.read_write_type = string_field(o, "ReadWriteType");
         sel.include_management_events = bool_field(o, "IncludeManagementEvents");
-        sel.exclude_management_event_sources = strings_of(o, "ExcludeManagementEventSources");
+        sel.exclude_management_event_sources = strings_of(o, "ExcludeManagementEventSources", why);
         element resources;
         array resource_list;
-        if (present(o, "DataResources", resources) && resources.get(resource_list) == simdjson::SUCCESS) {
-          for (element res : resource_list) {
-            std::string_view type;
-            if (res["Type"].get(type) == simdjson::SUCCESS) sel.data_resource_types.emplace_back(type);
+        if (present(o, "DataResources", resources)) {
+          if (resources.get(resource_list) != simdjson::SUCCESS) {
+            why = fmt::format("DataResources is {}, not a list", type_word(resources));
+          } else {
+            for (element res : resource_list) {
+              std::string_view type;
+              if (res["Type"].get(type) == simdjson::SUCCESS) {
+                sel.data_resource_types.emplace_back(type);
+              } else if (why.empty()) {
+                why = "a DataResources entry has no Type";
+              }
+            }
           }
         }
+        if (!why.empty()) break;
         selectors.push_back(std::move(sel));
       }
-      p.event_selectors = Classic::known(std::move(selectors));
+      p.event_selectors = why.empty() ? Classic::known(std::move(selectors)) : Classic::unknown(why);
     }
   }
   p.advanced_event_selectors = Advanced::absent();
@@ -832,31 +912,43 @@ void read_event_selectors(FileReader& r, object root) {
       p.advanced_event_selectors = Advanced::unknown("AdvancedEventSelectors is not a list");
     } else {
       std::vector<AdvancedEventSelector> selectors;
+      std::string why;
       for (element item : list) {
         object o;
-        if (item.get(o) != simdjson::SUCCESS) continue;
+        if (item.get(o) != simdjson::SUCCESS) {
+          why = fmt::format("AdvancedEventSelectors holds {}, not a selector", type_word(item));
+          break;
+        }
         AdvancedEventSelector sel;
         sel.name = string_field(o, "Name").value_or("");
         element fields;
         array field_list;
-        if (present(o, "FieldSelectors", fields) && fields.get(field_list) == simdjson::SUCCESS) {
+        if (present(o, "FieldSelectors", fields) && fields.get(field_list) != simdjson::SUCCESS) {
+          why = fmt::format("FieldSelectors is {}, not a list", type_word(fields));
+        } else if (present(o, "FieldSelectors", fields)) {
           for (element f : field_list) {
             object fo;
-            if (f.get(fo) != simdjson::SUCCESS) continue;
+            const Field<std::string> field = f.get(fo) == simdjson::SUCCESS ? string_field(fo, "Field")
+                                                                            : Field<std::string>::absent();
+            if (!field.is_known()) {
+              why = "a FieldSelectors entry has no Field";
+              break;
+            }
             AdvancedFieldSelector fs;
-            fs.field = string_field(fo, "Field").value_or("");
-            fs.equals = strings_of(fo, "Equals");
-            fs.not_equals = strings_of(fo, "NotEquals");
-            fs.starts_with = strings_of(fo, "StartsWith");
-            fs.not_starts_with = strings_of(fo, "NotStartsWith");
-            fs.ends_with = strings_of(fo, "EndsWith");
-            fs.not_ends_with = strings_of(fo, "NotEndsWith");
+            fs.field = field.value();
+            fs.equals = strings_of(fo, "Equals", why);
+            fs.not_equals = strings_of(fo, "NotEquals", why);
+            fs.starts_with = strings_of(fo, "StartsWith", why);
+            fs.not_starts_with = strings_of(fo, "NotStartsWith", why);
+            fs.ends_with = strings_of(fo, "EndsWith", why);
+            fs.not_ends_with = strings_of(fo, "NotEndsWith", why);
             sel.field_selectors.push_back(std::move(fs));
           }
         }
+        if (!why.empty()) break;
         selectors.push_back(std::move(sel));
       }
-      p.advanced_event_selectors = Advanced::known(std::move(selectors));
+      p.advanced_event_selectors = why.empty() ? Advanced::known(std::move(selectors)) : Advanced::unknown(why);
     }
   }
   // A trail always has selectors (AWS answers the default one when none were set); two empty
@@ -907,18 +999,37 @@ Field<std::vector<std::string>> inline_documents(object o, std::string_view key)
   return Field<std::vector<std::string>>::known(std::move(docs));
 }
 
-void read_inline_owner_policies(FileReader& r, object o, std::string_view kind, std::string_view name_key,
-                                std::string_view list_key) {
-  const Field<std::string> name = string_field(o, name_key);
-  if (!name.is_known()) return;
+// Returns false (and reports it) when something that could hold a policy cannot be read: the
+// listing then does not prove the account's inline policies are all known.
+bool read_inline_owner_policies(FileReader& r, object o, std::string_view list_name, size_t index,
+                                std::string_view kind, std::string_view name_key, std::string_view list_key) {
   element e;
   array list;
-  if (!present(o, list_key, e) || e.get(list) != simdjson::SUCCESS) return;
+  const bool has_policies = present(o, list_key, e);
+  if (has_policies && e.get(list) != simdjson::SUCCESS) {
+    r.error(fmt::format("{}[{}].{} is {}, expected an array", list_name, index, list_key, type_word(e)));
+    return false;
+  }
+  const Field<std::string> name = string_field(o, name_key);
+  if (!name.is_known()) {
+    if (!has_policies || list.size() == 0) return true;
+    r.error(fmt::format("{}[{}] has no {}; its inline policies are skipped", list_name, index, name_key));
+    return false;
+  }
+  if (!has_policies) return true;
   const std::string owner = fmt::format("{}/{}", kind, name.value());
   const Field<std::string> owner_arn = string_field(o, "Arn");
+  bool complete = true;
+  size_t policy_index = 0;
   for (element item : list) {
     object p;
-    if (item.get(p) != simdjson::SUCCESS) continue;
+    if (item.get(p) != simdjson::SUCCESS) {
+      r.error(fmt::format("{}[{}].{}[{}] is {}, expected an object", list_name, index, list_key, policy_index++,
+                          type_word(item)));
+      complete = false;
+      continue;
+    }
+    ++policy_index;
     IamPolicy policy;
     // Inline policy names are unique per owner only.
     policy.id = fmt::format("{}/{}", owner, string_field(p, "PolicyName").value_or("?"));
@@ -933,23 +1044,35 @@ void read_inline_owner_policies(FileReader& r, object o, std::string_view kind, 
     policy.attached_roles = Field<std::vector<std::string>>::known({});
     r.add(std::move(policy));
   }
+  return complete;
 }
 
-void read_authorization_details(FileReader& r, object root) {
+// Returns whether every list was readable (what a complete listing needs).
+bool read_authorization_details(FileReader& r, object root) {
   element e;
   array list;
   std::unordered_map<std::string, std::vector<std::string>> roles_by_policy;  // policy ARN -> role names
-  std::string account;
+  bool complete = true;
+  for (const char* key : {"RoleDetailList", "UserDetailList", "GroupDetailList", "Policies"}) {
+    if (present(root, key, e) && e.type() != element_type::ARRAY) {
+      r.error(fmt::format("{} is {}, expected an array", key, type_word(e)));
+      complete = false;
+    }
+  }
   if (present(root, "RoleDetailList", e) && e.get(list) == simdjson::SUCCESS) {
     size_t index = 0;
     for (element item : list) {
       object o;
       if (item.get(o) != simdjson::SUCCESS) {
         r.error(fmt::format("RoleDetailList[{}] is {}, expected an object", index++, type_word(item)));
+        complete = false;
         continue;
       }
       IamRole role;
-      if (!require_id(r, o, "RoleDetailList", index++, "RoleName", role.id)) continue;
+      if (!require_id(r, o, "RoleDetailList", index++, "RoleName", role.id)) {
+        complete = false;
+        continue;
+      }
       role.origin = r.origin("iam:GetAccountAuthorizationDetails");
       role.arn = string_field(o, "Arn");
       scope_global(r, role);
@@ -967,9 +1090,16 @@ void read_authorization_details(FileReader& r, object root) {
        {std::tuple{"UserDetailList", "user", "UserName", "UserPolicyList"},
         std::tuple{"GroupDetailList", "group", "GroupName", "GroupPolicyList"}}) {
     if (!present(root, list_key, e) || e.get(list) != simdjson::SUCCESS) continue;
+    size_t index = 0;
     for (element item : list) {
       object o;
-      if (item.get(o) == simdjson::SUCCESS) read_inline_owner_policies(r, o, kind, name_key, policies_key);
+      if (item.get(o) != simdjson::SUCCESS) {
+        r.error(fmt::format("{}[{}] is {}, expected an object", list_key, index, type_word(item)));
+        complete = false;
+      } else {
+        complete &= read_inline_owner_policies(r, o, list_key, index, kind, name_key, policies_key);
+      }
+      ++index;
     }
   }
   if (present(root, "Policies", e) && e.get(list) == simdjson::SUCCESS) {
@@ -978,6 +1108,7 @@ void read_authorization_details(FileReader& r, object root) {
       object o;
       if (item.get(o) != simdjson::SUCCESS) {
         r.error(fmt::format("Policies[{}] is {}, expected an object", index++, type_word(item)));
+        complete = false;
         continue;
       }
       IamPolicy policy;
@@ -987,6 +1118,7 @@ void read_authorization_details(FileReader& r, object root) {
         policy.id = policy_arn.value().substr(policy_arn.value().rfind('/') + 1);
         ++index;
       } else if (!require_id(r, o, "Policies", index++, "PolicyName", policy.id)) {
+        complete = false;
         continue;
       }
       policy.origin = r.origin("iam:GetAccountAuthorizationDetails");
@@ -1019,6 +1151,7 @@ void read_authorization_details(FileReader& r, object root) {
       r.add(std::move(policy));
     }
   }
+  return complete;
 }
 
 // The account of the first ARN found in list[].arn_key (for AccountRegion).
@@ -1250,9 +1383,9 @@ bool read_aws_cli_output(FileReader& r, element root) {
     return true;
   }
   if (has(obj, "RoleDetailList") || has(obj, "UserDetailList") || has(obj, "GroupDetailList")) {
-    read_authorization_details(r, obj);
+    const bool complete = read_authorization_details(r, obj);
     // Unfiltered, the output holds all four lists: every customer managed and inline policy.
-    if (has(obj, "RoleDetailList") && has(obj, "UserDetailList") && has(obj, "GroupDetailList") && has(obj, "Policies")) {
+    if (complete && has(obj, "RoleDetailList") && has(obj, "UserDetailList") && has(obj, "GroupDetailList") && has(obj, "Policies")) {
       std::string_view account;
       for (const char* key : {"RoleDetailList", "Policies", "UserDetailList", "GroupDetailList"}) {
         if (account.empty()) account = account_in(obj, key, "Arn");

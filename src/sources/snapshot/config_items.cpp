@@ -225,7 +225,12 @@ Field<std::vector<TableReplica>> config_replicas(const Item& item, const std::st
   bool is_scalar;
   std::string why;
   switch (config_list(item, "replicas", list, why, scalar, is_scalar)) {
-    case Found::kAbsent: return F::known({});
+    case Found::kAbsent:
+      // Version 2017.11.29 global tables keep their replicas out of the table's description.
+      if (config_string(item, "globalTableVersion").value_or("").starts_with("2017")) {
+        return F::unknown("a version 2017.11.29 global table: the Config item does not list its replicas");
+      }
+      return F::known({});
     case Found::kUnknown: return F::unknown(why);
     case Found::kPresent: break;
   }

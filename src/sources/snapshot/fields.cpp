@@ -148,8 +148,13 @@ std::string percent_decode(std::string_view s) {
 Field<std::string> document_value(element e, std::string_view what) {
   std::string_view text;
   if (e.get(text) == simdjson::SUCCESS) {
-    // URL-encoded JSON starts with "%7B" ({); decoded JSON with '{' after optional blanks.
-    if (text.starts_with("%7B") || text.starts_with("%7b")) return Field<std::string>::known(percent_decode(text));
+    // URL-encoded JSON starts with "%7B" ({), or with encoded blanks ("%0A%7B") when the author's
+    // text had them; decoded JSON with '{' after optional blanks.
+    if (text.starts_with('%')) {
+      std::string decoded = percent_decode(text);
+      const size_t first = decoded.find_first_not_of(" \t\r\n");
+      if (first != std::string::npos && decoded[first] == '{') return Field<std::string>::known(std::move(decoded));
+    }
     return Field<std::string>::known(std::string(text));
   }
   if (e.type() == element_type::OBJECT || e.type() == element_type::ARRAY) {

@@ -834,5 +834,140 @@ TEST_F(SnapshotSource, EmulatorShapesWithoutPolicyNames) {
   EXPECT_TRUE(inventory.caches()[0].engine_version.is_unknown()) << "not reported: unknown, not 'latest'";
 }
 
+TEST_F(SnapshotSource, UnreadableRoutesAndAssociationsAreUnknownNotDropped) {
+  // A dropped entry could be the 0.0.0.0/0 route to an internet gateway, or the association that
+  // routes a subnet through it: the table's routes (or associations) are then unknown.
+  Inventory inventory;
+  std::vector<std::string> errors;
+  const SnapshotOptions scope{"111122223333", "eu-west-1"};
+  read_api_answer(R"({"RouteTables": [
+      {"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Associations": ["main"],
+       "Routes": [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}, "igw-1"]},
+      {"RouteTableId": "rtb-2", "VpcId": "vpc-1", "Associations": [{"Main": "yes", "SubnetId": "subnet-1"}],
+       "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "State": "active"},
+                  {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1", "State": "active"}]}]})",
+                  "ec2:DescribeRouteTables", scope, inventory, errors);
+  EXPECT_TRUE(errors.empty()) << errors[0];
+  ASSERT_EQ(inventory.route_tables().size(), 2u);
+  const RouteTable& one = inventory.route_tables()[0];
+  EXPECT_TRUE(one.routes.is_unknown());
+  EXPECT_NE(one.routes.reason().find("Routes[1] is a string"), std::string::npos) << one.routes.reason();
+  EXPECT_TRUE(one.main.is_unknown());
+  EXPECT_TRUE(one.subnet_ids.is_unknown());
+  const RouteTable& two = inventory.route_tables()[1];
+  EXPECT_TRUE(two.main.is_unknown()) << "Main \"yes\" is no boolean: not 'not main'";
+  ASSERT_EQ(two.routes.value().size(), 2u);
+  EXPECT_TRUE(two.routes.value()[0].gateway_id.is_absent()) << "a NAT gateway is not GatewayId";
+  EXPECT_TRUE(two.routes.value()[1].gateway_id.is_absent()) << "nor is an egress-only internet gateway";
+}
+
+TEST_F(SnapshotSource, ReplicationGroupWithoutFailoverOrMultiAzSaysNothing) {
+  // DescribeReplicationGroups always reports AutomaticFailover and MultiAZ; an output without them
+  // (hand-cut, --query) cannot tell "off".
+  Inventory inventory;
+  std::vector<std::string> errors;
+  const SnapshotOptions scope{"111122223333", "eu-west-1"};
+  read_api_answer(R"({"ReplicationGroups": [{"ReplicationGroupId": "rg", "Engine": "redis"},
+      {"ReplicationGroupId": "on", "AutomaticFailover": "enabling", "MultiAZ": "enabled"}]})",
+                  "elasticache:DescribeReplicationGroups", scope, inventory, errors);
+  ASSERT_EQ(inventory.caches().size(), 2u);
+  EXPECT_TRUE(inventory.caches()[0].automatic_failover.is_unknown());
+  EXPECT_TRUE(inventory.caches()[0].multi_az.is_unknown());
+  EXPECT_EQ(inventory.caches()[1].automatic_failover.value(), "enabling");
+  EXPECT_TRUE(inventory.caches()[1].multi_az.value());
+}
+
+TEST_F(SnapshotSource, UnreadableEventSelectorsAreUnknownNotDropped) {
+  Inventory inventory;
+  std::vector<std::string> errors;
+  const SnapshotOptions scope{"111122223333", "eu-west-1"};
+  const std::string arn = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/t";
+  ApiAnswer classic = read_api_answer(R"({"TrailARN": ")" + arn + R"(", "EventSelectors": [
+      {"ReadWriteType": "All", "IncludeManagementEvents": true}, 7]})",
+                                      "cloudtrail:GetEventSelectors", scope, inventory, errors);
+  ASSERT_TRUE(classic.has_event_selectors);
+  EXPECT_TRUE(classic.event_selectors.is_unknown());
+  ApiAnswer resources = read_api_answer(R"({"TrailARN": ")" + arn + R"(", "EventSelectors": [
+      {"ReadWriteType": "All", "DataResources": [{"Values": ["arn:aws:dynamodb"]}]}]})",
+                                        "cloudtrail:GetEventSelectors", scope, inventory, errors);
+  EXPECT_TRUE(resources.event_selectors.is_unknown()) << "a data resource without a Type";
+  ApiAnswer advanced = read_api_answer(R"({"TrailARN": ")" + arn + R"(", "AdvancedEventSelectors": [
+      {"Name": "x", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                       {"Field": "resources.type", "Equals": [42]}]}]})",
+                                       "cloudtrail:GetEventSelectors", scope, inventory, errors);
+  EXPECT_TRUE(advanced.advanced_event_selectors.is_unknown());
+  EXPECT_TRUE(errors.empty()) << errors[0];
+}
+
+TEST_F(SnapshotSource, UrlEncodedDocumentsWithLeadingBlanksAreDecoded) {
+  Inventory inventory;
+  std::vector<std::string> errors;
+  const SnapshotOptions scope{"111122223333", "eu-west-1"};
+  read_api_answer(R"({"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r",
+      "AssumeRolePolicyDocument": "%0A%20%20%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D"}],
+      "UserDetailList": [], "GroupDetailList": [], "Policies": []})",
+                  "iam:GetAccountAuthorizationDetails", scope, inventory, errors);
+  ASSERT_EQ(inventory.iam_roles().size(), 1u);
+  EXPECT_EQ(inventory.iam_roles()[0].assume_role_policy.value(), "\n  {\"Version\":\"2012-10-17\",\"Statement\":[]}");
+}
+
+TEST_F(SnapshotSource, LegacyGlobalTableReplicasAreUnknownAndCacheSubnetZonesNameTheRegion) {
+  write("t/table.json", R"({"Table": {"TableName": "legacy", "KeySchema": [], "GlobalTableVersion": "2017.11.29"}})");
+  // ElastiCache prints SubnetAvailabilityZone as {"Name": ...} (DAX as a string).
+  write("t/groups.json", R"({"CacheSubnetGroups": [{"CacheSubnetGroupName": "g", "VpcId": "vpc-1",
+      "Subnets": [{"SubnetIdentifier": "subnet-1", "SubnetAvailabilityZone": {"Name": "ap-south-1b"}}]}]})");
+  auto s = load({(dir_ / "t").string()});
+  ASSERT_TRUE(s[0].errors.empty()) << s[0].errors[0];
+  ASSERT_EQ(inv_.tables().size(), 1u);
+  EXPECT_TRUE(inv_.tables()[0].replicas.is_unknown()) << "describe-global-table lists them, not describe-table";
+  ASSERT_EQ(inv_.subnet_groups().size(), 1u);
+  ASSERT_NE(inv_.subnet_groups()[0].region, nullptr);
+  EXPECT_EQ(*inv_.subnet_groups()[0].region, "ap-south-1");
+}
+
+TEST_F(SnapshotSource, UnreadableAuthorizationDetailsDoNotProveTheAccountsPolicies) {
+  // A policy that cannot be read could be the broad one: the output is not a complete listing then.
+  write("iam/good.json", R"({"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r"}],
+      "UserDetailList": [], "GroupDetailList": [], "Policies": []})");
+  write("iam2/bad.json", R"({"RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::444455556666:role/r"}],
+      "UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::444455556666:user/u", "UserPolicyList": ["*"]}],
+      "GroupDetailList": [{"GroupName": "g", "GroupPolicyList": {"PolicyName": "p"}}], "Policies": 5})");
+  auto s = load({(dir_ / "iam").string(), (dir_ / "iam2").string()});
+  EXPECT_TRUE(s[0].errors.empty()) << s[0].errors[0];
+  ASSERT_EQ(s[1].errors.size(), 3u);
+  EXPECT_NE(s[1].errors[0].find("Policies is a number, expected an array"), std::string::npos) << s[1].errors[0];
+  EXPECT_NE(s[1].errors[1].find("UserDetailList[0].UserPolicyList[0] is a string"), std::string::npos) << s[1].errors[1];
+  EXPECT_NE(s[1].errors[2].find("GroupDetailList[0].GroupPolicyList is an object"), std::string::npos) << s[1].errors[2];
+  ASSERT_EQ(inv_.iam_roles().size(), 2u);
+  for (const IamRole& role : inv_.iam_roles()) {
+    if (*role.account == "111122223333") {
+      EXPECT_EQ(inv_.coverage_gap(Collection::kIamPolicies, role), nullptr);
+    } else {
+      EXPECT_NE(inv_.coverage_gap(Collection::kIamPolicies, role), nullptr) << "unreadable lists prove nothing";
+    }
+  }
+}
+
+TEST_F(SnapshotSource, UnreadableSecurityGroupRulesAndGroupsAreUnknownNotDropped) {
+  Inventory inventory;
+  std::vector<std::string> errors;
+  const SnapshotOptions scope{"111122223333", "eu-west-1"};
+  read_api_answer(R"({"SecurityGroups": [
+      {"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 8111, "ToPort": 8111,
+        "IpRanges": [{"CidrIp": "10.0.0.0/8"}, "0.0.0.0/0"]}]},
+      {"GroupId": "sg-2", "IpPermissions": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}, null]},
+      {"GroupId": "sg-3", "IpPermissions": [{"IpProtocol": "-1", "IpRanges": {"CidrIp": "0.0.0.0/0"}}]}]})",
+                  "ec2:DescribeSecurityGroups", scope, inventory, errors);
+  ASSERT_EQ(inventory.security_groups().size(), 3u);
+  for (const SecurityGroup& g : inventory.security_groups()) EXPECT_TRUE(g.ingress.is_unknown()) << g.id;
+  read_api_answer(R"({"Clusters": [{"ClusterName": "c", "SecurityGroups": [{"SecurityGroupIdentifier": "sg-1"}, "sg-2"]}]})",
+                  "dax:DescribeClusters", scope, inventory, errors);
+  ASSERT_EQ(inventory.dax_clusters().size(), 1u);
+  EXPECT_TRUE(inventory.dax_clusters()[0].security_group_ids.is_unknown()) << "sg-2 would be left out";
+  read_api_answer(R"({"Table": {"TableName": 5, "KeySchema": []}})", "dynamodb:DescribeTable", scope, inventory, errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("Table has no usable TableName; skipped"), std::string::npos) << errors[0];
+}
+
 }  // namespace
 }  // namespace atrest
