@@ -76,20 +76,14 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	$(SUDO) apt-get install -y clang libclang-rt-14-dev >/dev/null 2>&1 || true
 	CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DATREST_FUZZ=ON
-	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer api_answer_fuzzer hcl_fuzzer terraform_fuzzer
-	mkdir -p build/fuzz/corpus build/fuzz/templates
-	find src/checks tests/fixtures -path '*snapshot*' -name '*.json' -exec cp {} build/fuzz/corpus/ \;
-	find src/checks tests/fixtures examples -path '*cloudformation*' \( -name '*.yaml' -o -name '*.json' \) \
-	  -exec cp {} build/fuzz/templates/ \;
-	build/fuzz/fuzz/snapshot_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus
-	build/fuzz/fuzz/template_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/templates
-	mkdir -p build/fuzz/answers && cp tests/fixtures/api-answers/* build/fuzz/answers/
-	build/fuzz/fuzz/api_answer_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/answers
-	mkdir -p build/fuzz/hcl && cp -r tests/terraform/corpus/. build/fuzz/hcl/
-	build/fuzz/fuzz/hcl_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/hcl
-	mkdir -p build/fuzz/terraform && cp -r tests/terraform/corpus/. build/fuzz/terraform/ && \
-	  find src/checks -path '*fixtures/terraform/*' -name '*.tf' -exec sh -c 'cp "$$1" build/fuzz/terraform/$$(echo "$$1" | tr / _)' _ {} \;
-	build/fuzz/fuzz/terraform_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 build/fuzz/terraform
+	cmake --build build/fuzz -j $(JOBS) --target snapshot_fuzzer template_fuzzer api_answer_fuzzer hcl_fuzzer \
+	  terraform_fuzzer policy_fuzzer config_fuzzer inputs_fuzzer
+	sh fuzz/seeds.sh build/fuzz
+	for t in snapshot_fuzzer:corpus template_fuzzer:templates api_answer_fuzzer:answers hcl_fuzzer:hcl \
+	         terraform_fuzzer:terraform policy_fuzzer:policies config_fuzzer:configs inputs_fuzzer:inputs; do \
+	  build/fuzz/fuzz/$${t%%:*} -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    build/fuzz/$${t#*:} || exit 1; \
+	done
 
 clean:
 	rm -rf build

@@ -25,7 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   aws::parse_xml_error(text);
   std::string message;
   aws::json_error_code(text, text.substr(0, 40), &message);
-  read_api_answer(text, "dynamodb:DescribeTable", SnapshotOptions{"1", "r"}, inventory, errors);
+  // A few readers look at the call's name (ListTagsOfResource / GetResourcePolicy want "dynamodb",
+  // GetKeyPolicy "kms"), so the same answer goes through each kind of call.
+  for (const char* api : {"dynamodb:DescribeTable", "dynamodb:ListTagsOfResource", "dynamodb:GetResourcePolicy",
+                          "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "cloudtrail:GetEventSelectors",
+                          "config:DescribeConfigurationRecorderStatus", "iam:GetAccountAuthorizationDetails"}) {
+    read_api_answer(text, api, SnapshotOptions{"111122223333", "eu-west-1"}, inventory, errors);
+  }
   inventory.finalize();
   run_checks(inventory, Settings{}, every_check(), Severity::kInfo);
   return 0;

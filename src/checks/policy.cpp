@@ -300,11 +300,13 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
   // Greedy matching with one backtrack point: linear for the patterns policies use.
   size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || ascii_lower(pattern[p]) == ascii_lower(text[t]))) {
-      ++p, ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
+    // '*' first: a pattern's '*' facing a '*' in the text (one pattern compared with another)
+    // must stay a wildcard, not be used up as a literal.
+    if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       resume = t;
+    } else if (p < pattern.size() && (pattern[p] == '?' || ascii_lower(pattern[p]) == ascii_lower(text[t]))) {
+      ++p, ++t;
     } else if (star != std::string_view::npos) {
       p = star + 1;
       t = ++resume;

@@ -14,6 +14,14 @@ PolicyDocument parsed(const std::string& json) {
   return doc;
 }
 
+TEST(Policy, AWildcardCoversAWildcardInTheText) {
+  // One pattern compared with another (does a Deny's resource cover an Allow's?).
+  EXPECT_TRUE(wildcard_match("*", "*x"));
+  EXPECT_TRUE(wildcard_match("arn:aws:kms:*", "arn:aws:kms:*:111122223333:key/*"));
+  EXPECT_TRUE(wildcard_match("a*b", "a*b"));
+  EXPECT_FALSE(wildcard_match("arn:aws:kms:eu-west-1:*", "arn:aws:kms:*:111122223333:key/*"));
+}
+
 TEST(Policy, RejectsGarbageWithAReason) {
   PolicyDocument doc;
   for (const char* bad : {"", "not json", "{", "[]", "42", "{\"Version\": \"2012-10-17\"}",

@@ -217,14 +217,23 @@ std::string find_config(const std::string& start) {
 
 std::vector<std::string> load_config(const std::string& path, Config& out) {
   out.path = path;
+  // A directory opens as a stream that reads nothing: it would pass for an empty configuration.
+  std::error_code ec;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return {fmt::format("{}: cannot read the configuration file", path)};
+  if (!in || std::filesystem::is_directory(path, ec)) {
+    return {fmt::format("{}: cannot read the configuration file", path)};
+  }
   std::ostringstream text;
   text << in.rdbuf();
-  if (holds_no_document(text.str())) return {};  // empty, or comments only: nothing configured
+  return parse_config(text.str(), path, out);
+}
+
+std::vector<std::string> parse_config(const std::string& text, const std::string& path, Config& out) {
+  out.path = path;
+  if (holds_no_document(text)) return {};  // empty, or comments only: nothing configured
   cfn::YamlDocument doc;
   cfn::YamlError error;
-  if (!doc.parse(text.str(), error)) {
+  if (!doc.parse(text, error)) {
     return {fmt::format("{}:{}:{}: {}", path, error.line ? error.line : 1, error.column ? error.column : 1,
                         error.message)};
   }

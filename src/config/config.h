@@ -29,4 +29,8 @@ std::string find_config(const std::string& start);
 // (empty on success). Every problem of the file is reported, not just the first.
 std::vector<std::string> load_config(const std::string& path, Config& out);
 
+// As load_config, for text already in memory; `path` only names the file in the messages
+// (tests and the fuzzer).
+std::vector<std::string> parse_config(const std::string& text, const std::string& path, Config& out);
+
 }  // namespace atrest
