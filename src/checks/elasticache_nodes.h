@@ -17,17 +17,8 @@ namespace atrest {
 
 // The cache clusters that name `group` as their replication group, in its account and region
 // (and, for templates, its file).
-inline std::vector<const ElastiCache*> member_clusters(const CheckContext& ctx, const ElastiCache& group) {
-  std::vector<const ElastiCache*> out;
-  if (group.type != ResourceType::kElastiCacheReplicationGroup) return out;
-  const Inventory::IdentityKey where = Inventory::identity(group);
-  for (const ElastiCache& c : ctx.inventory.caches()) {
-    if (c.type != ResourceType::kElastiCacheCacheCluster || c.reference_only || c.deleted) continue;
-    if (!c.replication_group_id.is_known() || c.replication_group_id.value() != group.id) continue;
-    const Inventory::IdentityKey k = Inventory::identity(c);
-    if (k.account == where.account && k.region == where.region && k.file == where.file) out.push_back(&c);
-  }
-  return out;
+inline const std::vector<const ElastiCache*>& member_clusters(const CheckContext& ctx, const ElastiCache& group) {
+  return ctx.inventory.members_of(group);
 }
 
 // A cache cluster that belongs to a replication group which is not in the input (a scan of

@@ -18,4 +18,17 @@ const KmsKey* find_key_or_report(CheckContext& ctx, const Resource& r, std::stri
   return key;
 }
 
+std::unordered_map<const KmsKey*, KeyUsers> users_by_key(const Inventory& inventory) {
+  std::unordered_map<const KmsKey*, KeyUsers> users;
+  for (const DynamoDbTable& t : inventory.tables()) {
+    if (t.deleted || t.reference_only || !t.kms_key_arn.is_known()) continue;
+    if (const KmsKey* k = inventory.find_kms_key(t.kms_key_arn.value(), t)) users[k].tables.push_back(&t);
+  }
+  for (const ElastiCache& c : inventory.caches()) {
+    if (c.deleted || c.reference_only || !c.kms_key_id.is_known()) continue;
+    if (const KmsKey* k = inventory.find_kms_key(c.kms_key_id.value(), c)) users[k].caches.push_back(&c);
+  }
+  return users;
+}
+
 }  // namespace atrest

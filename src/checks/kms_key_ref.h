@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "checks/check.h"
 
@@ -12,5 +14,12 @@ namespace atrest {
 // returned (key->deleted), for the caller to judge.
 const KmsKey* find_key_or_report(CheckContext& ctx, const Resource& r, std::string_view ref,
                                  const Field<std::string>& where);
+
+// The tables and caches that use each key, found in one pass over them (a scan holds many keys).
+struct KeyUsers {
+  std::vector<const DynamoDbTable*> tables;
+  std::vector<const ElastiCache*> caches;
+};
+std::unordered_map<const KmsKey*, KeyUsers> users_by_key(const Inventory& inventory);
 
 }  // namespace atrest

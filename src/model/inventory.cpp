@@ -204,6 +204,33 @@ void Inventory::finalize() {
     const ElastiCache& c = caches_[i];
     caches_by_id_.emplace(identity(c), i);
   }
+  members_by_group_.clear();
+  for (const ElastiCache& c : caches_) {
+    if (c.type != ResourceType::kElastiCacheCacheCluster || c.reference_only || c.deleted ||
+        !c.replication_group_id.is_known()) {
+      continue;
+    }
+    IdentityKey group = identity(c);
+    group.type = ResourceType::kElastiCacheReplicationGroup;
+    group.id = c.replication_group_id.value();
+    group.scenario = nullptr;
+    members_by_group_[group].push_back(&c);
+  }
+  subnet_groups_by_id_.clear();
+  for (size_t i = 0; i < subnet_groups_.size(); ++i) {
+    IdentityKey key = identity(subnet_groups_[i]);
+    key.scenario = nullptr;
+    subnet_groups_by_id_.emplace(key, i);  // the first variant, as the scan before it did
+  }
+}
+
+const std::vector<const ElastiCache*>& Inventory::members_of(const ElastiCache& group) const {
+  static const std::vector<const ElastiCache*> kNone;
+  if (group.type != ResourceType::kElastiCacheReplicationGroup) return kNone;
+  IdentityKey key = identity(group);
+  key.scenario = nullptr;
+  auto it = members_by_group_.find(key);
+  return it == members_by_group_.end() ? kNone : it->second;
 }
 
 const ElastiCache* Inventory::find_cache(ResourceType type, std::string_view id, const Resource& from) const {
@@ -219,10 +246,8 @@ const SubnetGroup* Inventory::find_subnet_group(ResourceType type, std::string_v
   want.type = type;
   want.id = id;
   want.scenario = nullptr;
-  for (const SubnetGroup& g : subnet_groups_) {  // few per account: a scan will do
-    if (identity(g) == want) return &g;
-  }
-  return nullptr;
+  auto it = subnet_groups_by_id_.find(want);
+  return it == subnet_groups_by_id_.end() ? nullptr : &subnet_groups_[it->second];
 }
 
 const std::string* Inventory::coverage_gap(Collection c, const Resource& from) const {

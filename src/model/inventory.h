@@ -69,6 +69,10 @@ class Inventory {
     const_cast<Inventory*>(this)->for_each_list_impl([&](const auto& v) { fn(v); });
   }
 
+  // The cache clusters that name `group` as their replication group, in its account and region
+  // (and, for templates, its file). Empty for anything but a replication group.
+  const std::vector<const ElastiCache*>& members_of(const ElastiCache& group) const;
+
   // Whether `c` was listed in the account and region of `from`: nullptr when it was listed
   // completely; otherwise why it cannot be relied on (the listing failed, or was not read).
   const std::string* coverage_gap(Collection c, const Resource& from) const;
@@ -140,6 +144,8 @@ class Inventory {
   std::unordered_map<std::string_view, size_t> keys_by_arn_;
   std::unordered_map<IdentityKey, size_t, IdentityHash> keys_by_id_;
   std::unordered_map<IdentityKey, size_t, IdentityHash> caches_by_id_;
+  std::unordered_map<IdentityKey, std::vector<const ElastiCache*>, IdentityHash> members_by_group_;
+  std::unordered_map<IdentityKey, size_t, IdentityHash> subnet_groups_by_id_;
   std::unordered_map<std::string, std::string> alias_targets_;  // account|region|alias -> key id
   struct AwsAliasTarget {
     const std::string* account;

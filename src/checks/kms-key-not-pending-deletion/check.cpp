@@ -3,30 +3,33 @@
 #include <fmt/format.h>
 
 #include "checks/check.h"
+#include "checks/kms_key_ref.h"
 
 namespace atrest {
 
 namespace {
-// "table orders, replication group sessions" for the resources of the inventory that use `key`.
-std::string users_of(const Inventory& inv, const KmsKey& key) {
-  std::vector<std::string> users;
-  for (const DynamoDbTable& t : inv.tables()) {
-    if (t.deleted || !t.kms_key_arn.is_known()) continue;
-    if (inv.find_kms_key(t.kms_key_arn.value(), t) == &key) users.push_back("table " + t.id);
+// "table orders, replication group sessions" for the resources that use the key.
+std::string describe_users(const KeyUsers& users) {
+  std::vector<std::string> names;
+  for (const DynamoDbTable* t : users.tables) names.push_back("table " + t->id);
+  for (const ElastiCache* c : users.caches) {
+    const char* kind = c->type == ResourceType::kElastiCacheReplicationGroup ? "replication group"
+                       : c->type == ResourceType::kElastiCacheServerlessCache ? "serverless cache"
+                                                                               : "cache cluster";
+    names.push_back(fmt::format("{} {}", kind, c->id));
   }
-  for (const ElastiCache& c : inv.caches()) {
-    if (c.deleted || !c.kms_key_id.is_known()) continue;
-    if (inv.find_kms_key(c.kms_key_id.value(), c) != &key) continue;
-    const char* kind = c.type == ResourceType::kElastiCacheReplicationGroup ? "replication group"
-                       : c.type == ResourceType::kElastiCacheServerlessCache ? "serverless cache"
-                                                                              : "cache cluster";
-    users.push_back(fmt::format("{} {}", kind, c.id));
-  }
-  return fmt::format("{}", fmt::join(users, ", "));
+  return fmt::format("{}", fmt::join(names, ", "));
 }
 }  // namespace
 
 ATREST_CHECK("kms-key-not-pending-deletion") {
+  std::unordered_map<const KmsKey*, KeyUsers> users;  // built at the first key pending deletion
+  bool users_known = false;
+  auto users_of = [&](const Inventory& inv, const KmsKey& key) {
+    if (!users_known) users = users_by_key(inv), users_known = true;
+    auto it = users.find(&key);
+    return it == users.end() ? std::string() : describe_users(it->second);
+  };
   ctx.for_each(ctx.inventory.kms_keys(), [&](const KmsKey& k) {
     // AWS managed keys cannot be scheduled for deletion.
     if (k.key_manager.is_known() && !iequals(k.key_manager.value(), "CUSTOMER")) return;

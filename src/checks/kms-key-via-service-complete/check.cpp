@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "checks/check.h"
+#include "checks/kms_key_ref.h"
 #include "checks/policy.h"
 
 namespace atrest {
@@ -28,21 +29,16 @@ bool names_service(const std::vector<std::string>& values, std::string_view serv
   });
 }
 
-std::vector<std::string> caches_using(const Inventory& inv, const KmsKey& key) {
-  std::vector<std::string> users;
-  for (const ElastiCache& c : inv.caches()) {
-    if (c.deleted || c.reference_only || !c.kms_key_id.is_known()) continue;
-    if (inv.find_kms_key(c.kms_key_id.value(), c) == &key) users.push_back(c.id);
-  }
-  return users;
-}
 }  // namespace
 
 ATREST_CHECK("kms-key-via-service-complete") {
+  const std::unordered_map<const KmsKey*, KeyUsers> users = users_by_key(ctx.inventory);
   ctx.for_each(ctx.inventory.kms_keys(), [&](const KmsKey& k) {
     if (k.key_manager.is_known() && !iequals(k.key_manager.value(), "CUSTOMER")) return;
-    const std::vector<std::string> caches = caches_using(ctx.inventory, k);
-    if (caches.empty()) return;  // not an ElastiCache key
+    auto it = users.find(&k);
+    if (it == users.end() || it->second.caches.empty()) return;  // not an ElastiCache key
+    std::vector<std::string> caches;
+    for (const ElastiCache* c : it->second.caches) caches.push_back(c->id);
     const std::string users = fmt::format("{}", fmt::join(caches, ", "));
     const auto& policy = k.policy;
     if (policy.is_unknown()) {

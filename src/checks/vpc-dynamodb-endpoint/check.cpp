@@ -77,10 +77,9 @@ Field<std::string> vpc_of(const Inventory& inv, const ElastiCache& c) {
   }
   if (c.type == ResourceType::kElastiCacheReplicationGroup && !c.cache_subnet_group.is_known()) {
     // Live replication groups name no subnet group; their member clusters do.
-    for (const ElastiCache& m : inv.caches()) {
-      if (m.type == ResourceType::kElastiCacheCacheCluster && same_scope(m, c) && m.replication_group_id.is_known() &&
-          m.replication_group_id.value() == c.id && m.cache_subnet_group.is_known()) {
-        return vpc_of_group(inv, ResourceType::kElastiCacheSubnetGroup, m.cache_subnet_group, c);
+    for (const ElastiCache* m : inv.members_of(c)) {
+      if (m->cache_subnet_group.is_known()) {
+        return vpc_of_group(inv, ResourceType::kElastiCacheSubnetGroup, m->cache_subnet_group, c);
       }
     }
   }
