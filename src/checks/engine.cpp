@@ -1,6 +1,9 @@
 // The check engine: ERROR for resources that could not be read, then each check's own logic.
 #include "checks/engine.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -67,14 +70,29 @@ void merge_variants(std::vector<Finding>& findings, size_t first) {
 
 std::vector<Finding> run_checks(const Inventory& inventory, const Settings& settings,
                                 const std::vector<const CheckDef*>& checks, Severity min_severity) {
+  // Checks only read the inventory, so they run side by side; each writes its own list and the
+  // lists are joined in catalog order, so reports do not depend on scheduling.
+  std::vector<std::vector<Finding>> per_check(checks.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < checks.size(); i = next++) {
+      const CheckDef* def = checks[i];
+      CheckContext ctx(def->meta, inventory, settings, per_check[i], min_severity);
+      inventory.for_each_list([&](const auto& v) { report_unreadable(ctx, v); });
+      def->run(ctx);
+      merge_variants(per_check[i], 0);
+    }
+  };
+  const size_t threads = std::min<size_t>(checks.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  size_t total = 0;
+  for (const auto& f : per_check) total += f.size();
   std::vector<Finding> findings;
-  for (const CheckDef* def : checks) {
-    const size_t first = findings.size();
-    CheckContext ctx(def->meta, inventory, settings, findings, min_severity);
-    inventory.for_each_list([&](const auto& v) { report_unreadable(ctx, v); });
-    def->run(ctx);
-    merge_variants(findings, first);
-  }
+  findings.reserve(total);
+  for (auto& f : per_check) findings.insert(findings.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
   return findings;
 }
 
