@@ -14,7 +14,8 @@ recomputed) and, in between:
   ListBackupSelections and GetBackupSelection (REST-JSON; the plans themselves are moto's), with
   pagination (MaxResults/NextToken, MaxRecords/Marker, maxResults/nextToken) and the model's
   not-found errors;
-* injects faults according to rules matched on service / operation / region / account;
+* injects faults according to rules matched on service / operation / region / account (and,
+  optionally, `body_contains`: a string the request body must hold, to pick one resource);
 * adds a global latency to every AWS call (benchmarks);
 * records every AWS call (service, operation, region, account, status, action).
 
@@ -626,7 +627,8 @@ class State:
                 if not (self._field_matches(r.get("service"), call.service)
                         and self._field_matches(r.get("operation"), call.operation)
                         and self._field_matches(r.get("region"), call.region)
-                        and self._field_matches(r.get("account"), account)):
+                        and self._field_matches(r.get("account"), account)
+                        and (not r.get("body_contains") or str(r["body_contains"]).encode() in (call.body or b""))):
                     continue
                 if r["_left"] == 0:
                     continue

@@ -559,7 +559,10 @@ class DemoScanTest(LiveCase):
 
     def test_21_access_denied_on_one_table_errs_that_table_only(self):
         """Prowler bug B2: one unreadable table must not change any other table's verdicts."""
-        s = self.fault([{"service": "dynamodb", "operation": "DescribeTable", "action": "access_denied", "times": 1}])
+        # One named table: a denied table that alone uses a key hides that key too (keys are read
+        # only when something uses them), which would change other resources' verdicts.
+        s = self.fault([{"service": "dynamodb", "operation": "DescribeTable", "action": "access_denied", "times": 1,
+                         "body_contains": '"t-default"'}])
         self.assertEqual(self.fired(), [1])
         errors = [f for f in s.findings if f["status"] == "ERROR"]
         broken = {res_key(f["resource"]) for f in errors}
@@ -587,7 +590,8 @@ class DemoScanTest(LiveCase):
         args = ("--fail-on", "critical", "--skip-checks", CRITICAL_FAILING)
         clean = self.scan(*args)
         self.assertScanRan(clean, EXIT_OK)
-        s2 = self.fault([{"service": "dynamodb", "operation": "DescribeTable", "action": "access_denied", "times": 1}], *args)
+        s2 = self.fault([{"service": "dynamodb", "operation": "DescribeTable", "action": "access_denied", "times": 1,
+                          "body_contains": '"t-default"'}], *args)
         self.assertEqual(s2.rc, EXIT_INCOMPLETE, s2.describe())
         self.assertFalse(s2.summary["complete"])
 
