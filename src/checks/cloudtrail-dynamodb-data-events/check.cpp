@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/account_scope.h"
 #include "checks/check.h"
 
 namespace atrest {
@@ -86,57 +87,6 @@ Verdict judge(const Trail& tr) {
   return v;
 }
 
-// Whether `other` stands in for `tr`: a trail of the same template (or configuration), or one
-// that logs `tr`'s account (its own, or an organization trail) in `tr`'s home region. The
-// requirement is that at least one trail does the job, so a trail that another one covers for
-// is not a finding of its own (as in Prowler's per-Region and Security Hub's per-account result).
-bool stands_in_for(const Trail& other, const Trail& tr) {
-  if (&other == &tr || other.deleted || other.reference_only || other.read_error != nullptr) return false;
-  if (is_iac(tr.origin.kind) != is_iac(other.origin.kind)) return false;
-  if (is_iac(tr.origin.kind)) {
-    if (other.origin.identity_file() != tr.origin.identity_file()) return false;
-    return other.scenario == nullptr || tr.scenario == nullptr || other.scenario == tr.scenario;
-  }
-  if (other.account != tr.account && !other.organization.value_or(false)) return false;
-  return other.region == tr.region || other.multi_region.value_or(false);
-}
-
-bool listing_failed(const AccountRegion& scope, Collection c) {
-  for (const auto& failed : scope.failed) {
-    if (failed.first == c) return true;
-  }
-  return false;
-}
-
-
-bool mentions(const AccountRegion& scope, Collection c) {
-  for (Collection listed : scope.listed) {
-    if (listed == c) return true;
-  }
-  for (const auto& failed : scope.failed) {
-    if (failed.first == c) return true;
-  }
-  return false;
-}
-
-// One scope per account and region (a snapshot records one per list file), preferring the one
-// that says something about `c`, so that each account and region gets one finding.
-std::vector<const AccountRegion*> unique_scopes(CheckContext& ctx, Collection c) {
-  std::vector<const AccountRegion*> out;
-  ctx.for_each(ctx.inventory.account_regions(), [&](const AccountRegion& scope) {
-    // A live scan's region-less scope only carries the (global) IAM lists.
-    if (scope.region == nullptr && !mentions(scope, c)) return;
-    for (const AccountRegion*& seen : out) {
-      if (seen->account == scope.account && seen->region == scope.region) {
-        if (!mentions(*seen, c) && mentions(scope, c)) seen = &scope;
-        return;
-      }
-    }
-    out.push_back(&scope);
-  });
-  return out;
-}
-
 }  // namespace
 
 ATREST_CHECK("cloudtrail-dynamodb-data-events") {
@@ -145,7 +95,7 @@ ATREST_CHECK("cloudtrail-dynamodb-data-events") {
     const Verdict v = judge(tr);
     if (v.tri != Tri::kYes) {
       for (const Trail& other : inv.trails()) {
-        if (stands_in_for(other, tr) && judge(other).tri == Tri::kYes) return;
+        if (trail_stands_in_for(other, tr) && judge(other).tri == Tri::kYes) return;
       }
     }
     if (v.tri == Tri::kYes) {
@@ -213,7 +163,7 @@ ATREST_CHECK("cloudtrail-dynamodb-data-events") {
     ctx.fail(scope, fmt::format("No logging trail records DynamoDB data events for the {} table(s) here ({}): item "
                                 "reads and writes leave no audit record.", tables, found));
   };
-  for (const AccountRegion* scope : unique_scopes(ctx, Collection::kTrails)) judge_scope(*scope);
+  for (const AccountRegion* scope : regional_scopes(ctx, Collection::kTrails)) judge_scope(*scope);
 }
 
 }  // namespace atrest

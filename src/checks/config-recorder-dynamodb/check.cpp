@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/account_scope.h"
 #include "checks/check.h"
 
 namespace atrest {
@@ -86,13 +87,6 @@ Verdict judge(const ConfigRecorder& r) {
                          : "records AWS::DynamoDB::Table and AWS::KMS::Key"};
 }
 
-bool listing_failed(const AccountRegion& scope, Collection c) {
-  for (const auto& failed : scope.failed) {
-    if (failed.first == c) return true;
-  }
-  return false;
-}
-
 template <class T>
 size_t count_here(const std::vector<T>& items, const AccountRegion& scope) {
   size_t n = 0;
@@ -103,35 +97,6 @@ size_t count_here(const std::vector<T>& items, const AccountRegion& scope) {
     }
   }
   return n;
-}
-
-
-bool mentions(const AccountRegion& scope, Collection c) {
-  for (Collection listed : scope.listed) {
-    if (listed == c) return true;
-  }
-  for (const auto& failed : scope.failed) {
-    if (failed.first == c) return true;
-  }
-  return false;
-}
-
-// One scope per account and region (a snapshot records one per list file), preferring the one
-// that says something about `c`, so that each account and region gets one finding.
-std::vector<const AccountRegion*> unique_scopes(CheckContext& ctx, Collection c) {
-  std::vector<const AccountRegion*> out;
-  ctx.for_each(ctx.inventory.account_regions(), [&](const AccountRegion& scope) {
-    // A live scan's region-less scope only carries the (global) IAM lists.
-    if (scope.region == nullptr && !mentions(scope, c)) return;
-    for (const AccountRegion*& seen : out) {
-      if (seen->account == scope.account && seen->region == scope.region) {
-        if (!mentions(*seen, c) && mentions(scope, c)) seen = &scope;
-        return;
-      }
-    }
-    out.push_back(&scope);
-  });
-  return out;
 }
 
 }  // namespace
@@ -193,7 +158,7 @@ ATREST_CHECK("config-recorder-dynamodb") {
     }
     ctx.fail(scope, fmt::format("AWS Config keeps no history of the {} resource(s) here: {}.", held, found));
   };
-  for (const AccountRegion* scope : unique_scopes(ctx, Collection::kConfigRecorders)) judge_scope(*scope);
+  for (const AccountRegion* scope : regional_scopes(ctx, Collection::kConfigRecorders)) judge_scope(*scope);
 }
 
 }  // namespace atrest
