@@ -1,8 +1,11 @@
 // Shared by the account-level checks (CloudTrail, AWS Config): the account and region scopes
-// they judge, and when one trail does the job for another.
+// they judge, how an advanced event selector reads a value, and when one trail does the job for
+// another.
 #pragma once
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "checks/check.h"
@@ -26,6 +29,18 @@ inline std::vector<const AccountRegion*> regional_scopes(CheckContext& ctx, Coll
     if (scope.region != nullptr || mentions(scope, c)) out.push_back(&scope);
   });
   return out;
+}
+
+// Whether a value passes one advanced field selector (all of its operators must agree).
+inline bool admits(const AdvancedFieldSelector& f, std::string_view v) {
+  auto any = [&](const std::vector<std::string>& list, auto&& test) { return std::any_of(list.begin(), list.end(), test); };
+  auto is = [&](const std::string& x) { return x == v; };
+  auto starts = [&](const std::string& x) { return v.starts_with(x); };
+  auto ends = [&](const std::string& x) { return v.ends_with(x); };
+  if (!f.equals.empty() && !any(f.equals, is)) return false;
+  if (!f.starts_with.empty() && !any(f.starts_with, starts)) return false;
+  if (!f.ends_with.empty() && !any(f.ends_with, ends)) return false;
+  return !any(f.not_equals, is) && !any(f.not_starts_with, starts) && !any(f.not_ends_with, ends);
 }
 
 // Whether `other` stands in for `tr`: a trail of the same template (or configuration), or one

@@ -19,24 +19,6 @@ enum class Tri { kNo, kMaybe, kYes };
 
 constexpr std::string_view kTableType = "AWS::DynamoDB::Table";
 
-bool admits(const AdvancedFieldSelector& f, std::string_view v) {
-  auto any = [&](const std::vector<std::string>& list, auto&& test) {
-    for (const std::string& x : list) {
-      if (test(x)) return true;
-    }
-    return false;
-  };
-  if (!f.equals.empty() && !any(f.equals, [&](const std::string& x) { return x == v; })) return false;
-  if (any(f.not_equals, [&](const std::string& x) { return x == v; })) return false;
-  if (!f.starts_with.empty() && !any(f.starts_with, [&](const std::string& x) { return v.starts_with(x); })) {
-    return false;
-  }
-  if (any(f.not_starts_with, [&](const std::string& x) { return v.starts_with(x); })) return false;
-  if (!f.ends_with.empty() && !any(f.ends_with, [&](const std::string& x) { return v.ends_with(x); })) return false;
-  if (any(f.not_ends_with, [&](const std::string& x) { return v.ends_with(x); })) return false;
-  return true;
-}
-
 struct Verdict {
   Tri tri = Tri::kNo;
   std::string message;
